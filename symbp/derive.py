@@ -1,0 +1,219 @@
+"""derive: Module -> Derivation. Every derivative here comes out of SymPy.
+
+For each differentiable input ``x`` the chain of steps the documents print is kept:
+
+1. ``partial``  — ``∂y[out]/∂x[in]`` as SymPy's ``diff`` gives it (Kronecker deltas, sums);
+2. ``jacobian`` — the same after ``doit`` with the index-bound guards removed (in-range branch);
+3. ``jacobian_y`` — the Jacobian rewritten in terms of the forward output ``y`` where SymPy
+   can eliminate the input entirely (sigmoid ``y(1-y)``, softmax ``y_i(δ_ij - y_j)``);
+4. ``chain``   — the unevaluated chain-rule sum ``Σ_out g[out] · J``;
+5. ``vjp``     — that sum evaluated: the vector-Jacobian product in index form.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .spec import Module, Tensor, indices
+
+UPSTREAM = "g"
+_INPUT_INDEX_POOL = "c j l p q s u v"
+
+
+def in_range(expr: sp.Expr) -> sp.Expr:
+    """Evaluate sums and deltas, keeping the branch valid inside the index bounds.
+
+    ``Sum(...).doit()`` over Kronecker deltas yields ``Piecewise((e, 0 <= j <= n-1), (0, True))``;
+    every index used here is in range by construction, so the first branch whose guard speaks only
+    of integers is the value.
+    """
+    def is_bound(cond) -> bool:
+        return cond is not sp.true and all(s.is_integer for s in cond.free_symbols)
+
+    def guarded(e) -> bool:
+        return isinstance(e, sp.Piecewise) and all(is_bound(p.cond) for p in e.args[:-1]) \
+            and e.args[-1].cond is sp.true and len(e.args) > 1
+
+    for _ in range(8):
+        new = expr.doit().replace(guarded, lambda e: e.args[0].expr)
+        if new == expr:
+            break
+        expr = new
+    return expr
+
+
+@dataclass(frozen=True)
+class InputDerivation:
+    """The derivation steps for one input (see the module docstring)."""
+
+    input: Tensor
+    index: tuple[sp.Symbol, ...]
+    partial: sp.Expr
+    jacobian: sp.Expr
+    jacobian_y: sp.Expr | None
+    chain: sp.Expr
+    vjp_x: sp.Expr
+    vjp_y: sp.Expr | None
+
+    @property
+    def vjp(self) -> sp.Expr:
+        """The VJP used downstream: in terms of the output where that form exists."""
+        return self.vjp_y if self.vjp_y is not None else self.vjp_x
+
+
+@dataclass(frozen=True, eq=False)
+class Derivation:
+    module: Module
+    steps: dict[str, InputDerivation]
+
+    @property
+    def vjp(self) -> dict[str, sp.Expr]:
+        return {name: s.vjp for name, s in self.steps.items()}
+
+    @property
+    def upstream(self) -> sp.IndexedBase:
+        return sp.IndexedBase(UPSTREAM, real=True)
+
+    @property
+    def output_base(self) -> sp.IndexedBase:
+        return sp.IndexedBase("y", real=True)
+
+    @property
+    def uses_output(self) -> bool:
+        return any(s.vjp_y is not None for s in self.steps.values())
+
+    @property
+    def kinks(self) -> tuple[sp.Expr, ...]:
+        """Points where the forward is not differentiable, as expressions that vanish there."""
+        return kinks(self.module.forward)
+
+    def __repr__(self) -> str:
+        body = ", ".join(f"{k}: {v}" for k, v in self.vjp.items())
+        return f"<Derivation {self.module.name}: {body}>"
+
+
+def kinks(expr: sp.Expr) -> tuple[sp.Expr, ...]:
+    """Each Piecewise condition ``a > b`` and each ``Abs(a)`` gives a kink ``a - b`` / ``a``."""
+    found = []
+    for pw in expr.atoms(sp.Piecewise):
+        for pair in pw.args:
+            if isinstance(pair.cond, sp.core.relational.Relational):
+                found.append(pair.cond.lhs - pair.cond.rhs)
+    found += [a.args[0] for a in expr.atoms(sp.Abs)]
+    return tuple(dict.fromkeys(k for k in found if not k.is_number))
+
+
+def _hoist_deltas(expr: sp.Expr) -> sp.Expr:
+    """``Piecewise((δ·a, c), (δ·b, True))`` -> ``δ · Piecewise((a, c), (b, True))``."""
+    def hoist(pw):
+        for d in sorted(pw.atoms(sp.KroneckerDelta), key=str):
+            if all(p.expr == 0 or (p.expr / d).is_polynomial(d) and not (p.expr / d).has(d)
+                   for p in pw.args):
+                return d * sp.Piecewise(*[(p.expr / d, p.cond) for p in pw.args])
+        return pw
+    return expr.replace(lambda e: isinstance(e, sp.Piecewise), hoist)
+
+
+def sum_out(expr: sp.Expr, ranges) -> sp.Expr:
+    """``Σ`` of ``expr`` over ``ranges``, each Kronecker delta sifting its index away.
+
+    ``Σ_i δ_ic f(i) = f(c)`` for ``c`` in range (every index here is); an index no term's
+    delta names stays a genuine reduction, an index the term does not use multiplies by the size.
+    """
+    groups: dict[tuple, list] = {}
+    for term in sp.Add.make_args(sp.expand(_hoist_deltas(expr), log=False, power_exp=False)):
+        pending = []
+        for var, lo, hi in ranges:
+            delta = next((f for f in sp.Mul.make_args(term) if isinstance(f, sp.KroneckerDelta)
+                          and var in f.args and not (f.args[0] + f.args[1] - var).has(var)), None)
+            if delta is not None:
+                other = delta.args[1] if delta.args[0] == var else delta.args[0]
+                term = (term / delta).xreplace({var: other})
+            elif term.has(var):
+                pending.append((var, lo, hi))
+            else:
+                term = term * (hi - lo + 1)
+        groups.setdefault(tuple(pending), []).append(term)
+    total = sum((sp.Sum(sp.Add(*ts), *p) if p else sp.Add(*ts) for p, ts in groups.items()),
+                sp.S.Zero)
+    return sp.factor_terms(total)
+
+
+def _fresh_indices(module: Module, count: int) -> tuple[sp.Symbol, ...]:
+    used = {s.name for s in module.forward.free_symbols} | {s.name for s in module.index}
+    used |= {str(s) for s in module.forward.atoms(sp.Symbol)}
+    pool = [s for s in indices(_INPUT_INDEX_POOL) if s.name not in used]
+    return tuple(pool[:count])
+
+
+def _output_form(module: Module, jac: sp.Expr) -> sp.Expr | None:
+    """Rewrite ``jac`` in terms of the output ``y``, if SymPy can eliminate the inputs.
+
+    Every sum in the forward is named; then, for each subexpression ``a`` of the forward that
+    carries the output's last index, ``y = forward`` is solved for ``a`` and ``a`` is replaced
+    everywhere (the last index generalised). Accepted when no input and no named sum remains.
+    """
+    forward = module.forward
+    inputs = {t.base for t in module.inputs}
+    if forward.has(sp.Piecewise) or not module.index or not any(jac.has(b) for b in inputs):
+        return None
+    sums = {s: sp.Dummy(f"S{n}") for n, s in enumerate(sorted(forward.atoms(sp.Sum), key=str))}
+    f_abs, jac_abs = forward.xreplace(sums), jac.xreplace(sums)
+    last = module.index[-1]
+    y = sp.IndexedBase("y", real=True)
+    Y = sp.Dummy("Y")
+    wild = sp.Wild("w")
+    best = None
+    A = sp.Dummy("A")
+    for cand in sorted(set(sp.preorder_traversal(f_abs)), key=lambda e: (sp.count_ops(e), str(e))):
+        if not cand.has(last) or not any(cand.has(b) for b in inputs) or cand.is_Number:
+            continue
+        f_sub = f_abs.xreplace({cand: A})
+        if any(f_sub.has(b) for b in inputs):
+            continue
+        try:
+            sols = sp.solve(sp.Eq(Y, f_sub), A, dict=False)
+        except (NotImplementedError, TypeError, ValueError):
+            continue
+        if len(sols) != 1:
+            continue
+        y_el = y[module.index[:-1] + (wild,)]
+        pattern = cand.xreplace({last: wild})
+        value = sols[0].xreplace({Y: y[module.index]}).xreplace({last: wild})
+        value = value.xreplace({y[module.index[:-1] + (last,)]: y_el})
+        rewritten = jac_abs.replace(pattern, value)
+        rewritten = sp.factor_terms(sp.simplify(rewritten))
+        if any(rewritten.has(b) for b in inputs) or any(rewritten.has(d) for d in sums.values()):
+            continue
+        if best is None or sp.count_ops(rewritten) < sp.count_ops(best):
+            best = rewritten
+    return best
+
+
+def _derive_input(module: Module, x: Tensor) -> InputDerivation:
+    idx = _fresh_indices(module, len(x.dims))
+    g = sp.IndexedBase(UPSTREAM, real=True)
+    partial = sp.diff(module.forward, x[idx])
+    jacobian = in_range(partial)
+    ranges = module.ranges(module.index, module.out_dims)
+    g_el = g[module.index] if module.index else sp.Symbol(UPSTREAM, real=True)
+
+    def chain_of(j):
+        return sp.Sum(g_el * j, *ranges) if ranges else g_el * j
+
+    chain = chain_of(jacobian)
+    vjp_x = sum_out(g_el * jacobian, ranges)
+    jacobian_y = _output_form(module, jacobian)
+    vjp_y = None
+    if jacobian_y is not None:
+        vjp_y = sum_out(g_el * jacobian_y, ranges)
+        if sp.count_ops(vjp_y) > sp.count_ops(vjp_x) and not vjp_x.has(sp.Sum) and not vjp_x.has(sp.exp):
+            vjp_y = None
+    return InputDerivation(x, idx, partial, jacobian, jacobian_y, chain, vjp_x, vjp_y)
+
+
+def derive(module: Module) -> Derivation:
+    """Derive the Jacobian and VJP of every differentiable input of ``module``."""
+    steps = {x.name: _derive_input(module, x) for x in module.differentiable}
+    return Derivation(module, steps)

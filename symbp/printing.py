@@ -1,0 +1,210 @@
+"""printing: array programs -> numpy source lines.
+
+A ``NumPyPrinter`` subclass prints the elementwise parts; special cases are ``_print_X`` methods,
+as in SymPy's own printers:
+
+=====================================  =================================================
+SymPy                                  numpy
+=====================================  =================================================
+``Piecewise((a, c), (0, True))``       ``a*(c)`` — a mask multiplied, not ``np.where``
+``Piecewise((0, c), (1, True))``       ``~(c)``
+``Piecewise((a, c), (b, True))``       ``np.where(c, a, b)``
+``Sigmoid(u)``                         ``0.5 + 0.5*np.tanh(0.5*u)`` (never overflows)
+``Softplus(u)``                        ``np.logaddexp(0, u)``
+``log(1 + u)``                         ``np.log1p(u)``
+``exp(u) - 1``                         ``np.expm1(u)``
+``a >= b``                             ``(a >= b)``
+=====================================  =================================================
+"""
+from __future__ import annotations
+
+import sympy as sp
+from sympy.printing.numpy import NumPyPrinter
+
+from .tensorize import Program, Stmt
+
+Sigmoid = sp.Function("Sigmoid")
+Softplus = sp.Function("Softplus")
+
+
+class ArrayPrinter(NumPyPrinter):
+    """Prints elementwise SymPy expressions over array symbols as numpy (``np.`` prefix)."""
+
+    def __init__(self, rename: dict | None = None):
+        super().__init__({"fully_qualified_modules": True, "allow_unknown_functions": False})
+        self.rename = rename or {}
+
+    def _module_format(self, fqn, register=True):
+        return super()._module_format(fqn, register).replace("numpy.", "np.")
+
+    def _print_Symbol(self, expr):
+        return self.rename.get(expr.name, expr.name)
+
+    def _print_Relational(self, expr):
+        op = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}[expr.rel_op]
+        return f"({self._print(expr.lhs)} {op} {self._print(expr.rhs)})"
+
+    def _print_And(self, expr):
+        return " & ".join(f"({self._print(a)})" for a in expr.args)
+
+    def _print_Or(self, expr):
+        return " | ".join(f"({self._print(a)})" for a in expr.args)
+
+    def _print_Not(self, expr):
+        return f"~({self._print(expr.args[0])})"
+
+    def _print_Abs(self, expr):
+        return f"np.abs({self._print(expr.args[0])})"
+
+    def _print_Piecewise(self, expr):
+        pairs = expr.args
+        if len(pairs) == 2 and pairs[1].cond is sp.true:
+            (a, c), (b, _) = pairs
+            cond = self._print(c) if isinstance(c, sp.core.relational.Relational) else f"({self._print(c)})"
+            extreme = _extreme(a, b, c)
+            if extreme:
+                return f"np.{extreme}({self._print(a)}, {self._print(b)})"
+            if b == 0:
+                return cond if a == 1 else \
+                    f"{self.parenthesize(a, sp.printing.precedence.PRECEDENCE['Mul'])}*{cond}"
+            if a == 0 and b == 1:
+                return f"~{cond}"
+        out = self._print(pairs[-1].expr) if pairs[-1].cond is sp.true else "np.nan"
+        for pair in reversed(pairs[:-1] if pairs[-1].cond is sp.true else pairs):
+            out = f"np.where({self._print(pair.cond)}, {self._print(pair.expr)}, {out})"
+        return out
+
+    def _print_Function(self, expr):
+        name = expr.func.__name__
+        if name == "Sigmoid":
+            return f"(0.5 + 0.5*np.tanh(0.5*{self.parenthesize(expr.args[0], 60)}))"
+        if name == "Softplus":
+            return f"np.logaddexp(0, {self._print(expr.args[0])})"
+        return super()._print_Function(expr)
+
+    def _print_log(self, expr):
+        arg = expr.args[0]
+        if isinstance(arg, sp.Add) and 1 in arg.args:
+            return f"np.log1p({self._print(arg - 1)})"
+        return f"np.log({self._print(arg)})"
+
+    def _print_Add(self, expr, order=None):
+        terms = list(expr.args)
+        if -1 in terms:
+            exps = [t for t in terms if isinstance(t, sp.exp)]
+            if exps:
+                rest = [t for t in terms if t not in (-1, exps[0])]
+                em1 = f"np.expm1({self._print(exps[0].args[0])})"
+                return " + ".join([em1] + [self._print(t) for t in rest]) if rest else em1
+        return super()._print_Add(expr, order)
+
+    def _print_Rational(self, expr):
+        return f"{expr.p}/{expr.q}"
+
+    def _print_Integer(self, expr):
+        return str(expr.p)
+
+    def _print_Float(self, expr):
+        return repr(float(expr))
+
+
+def _extreme(a, b, cond) -> str | None:
+    """``Piecewise((a, a > b), (b, True))`` is ``maximum(a, b)`` (``<``: ``minimum``)."""
+    if not isinstance(cond, sp.core.relational.Relational):
+        return None
+    lhs, rhs = cond.lhs, cond.rhs
+    if (lhs, rhs) == (a, b) and cond.rel_op in (">", ">="):
+        return "maximum"
+    if (lhs, rhs) == (a, b) and cond.rel_op in ("<", "<="):
+        return "minimum"
+    return None
+
+
+def _index(idx) -> str:
+    return "[" + ", ".join(":" if x == ":" else "None" if x is None else str(x) for x in idx) + "]"
+
+
+def print_stmt(stmt: Stmt, p: ArrayPrinter) -> str:
+    """One statement as ``name = <numpy expression>``."""
+    op, a = stmt.op, stmt.args
+    name = p._print(stmt.target)
+    if op == "view":
+        src, squeeze, perm, expand = a
+        code = p._print(src)
+        if squeeze:
+            code += _index(squeeze)
+        if perm:
+            code += ".T" if perm == (1, 0) else f".transpose({perm})"
+        if expand:
+            code += _index(expand)
+        return f"{name} = {code}"
+    if op == "assign":
+        return f"{name} = {p._print(a[0])}"
+    if op == "sum":
+        body, axis, keep = a
+        if axis is None:
+            return f"{name} = np.sum({p._print(body)})"
+        return f"{name} = np.sum({p._print(body)}, axis={axis}" + (", keepdims=True)" if keep else ")")
+    if op == "matmul":
+        x, tx, y, ty = a
+        return f"{name} = {p._print(x)}{'.T' if tx else ''} @ {p._print(y)}{'.T' if ty else ''}"
+    if op == "onehot":
+        t, n = a
+        return f"{name} = ({p._print(t)}[..., None] == np.arange({p._print(n)}))"
+    if op == "gather":
+        x, t = a
+        return f"{name} = np.take_along_axis({p._print(x)}, {p._print(t)}[..., None], axis=-1)[..., 0]"
+    if op == "tuple_sum":
+        g = p._print(a[0])
+        return f"{name} = sum({g}[1:], {g}[0])"
+    raise ValueError(f"unknown statement {op}")
+
+
+def print_program(program: Program, p: ArrayPrinter, cse: bool = True) -> tuple[list[str], list[str]]:
+    """Statement lines and result expressions, common subexpressions shared."""
+    stmts = list(program.stmts)
+    results = list(program.results)
+    if cse:
+        stmts, results = _cse(stmts, results)
+    return [print_stmt(s, p) for s in stmts], [p._print(r) for r in results]
+
+
+_EXPR_SLOT = {"assign": 0, "sum": 0}
+
+
+def _cse(stmts: list[Stmt], results: list) -> tuple[list[Stmt], list]:
+    """Share elementwise subexpressions across statements and results (``sympy.cse``)."""
+    slots = [(k, s) for k, s in enumerate(stmts) if s.op in _EXPR_SLOT]
+    exprs = [s.args[0] for _, s in slots] + results
+    temps = sp.numbered_symbols("_c")
+    repl, reduced = sp.cse(exprs, symbols=temps, order="none", ignore=())
+    repl = [(t, e) for t, e in repl if not isinstance(e, (sp.Indexed,))]
+    new_stmts = list(stmts)
+    for (k, s), e in zip(slots, reduced[:len(slots)]):
+        new_stmts[k] = Stmt(s.target, s.op, (e,) + s.args[1:])
+    extra = {t: Stmt(t, "assign", (e,)) for t, e in repl}
+    ordered, done = [], set()
+    defined = {s.target for s in new_stmts} | set(extra)
+
+    def emit(stmt):
+        if stmt.target in done:
+            return
+        done.add(stmt.target)
+        for dep in sorted(_deps(stmt) & defined, key=str):
+            emit(extra.get(dep) or next(s for s in new_stmts if s.target == dep))
+        ordered.append(stmt)
+
+    for s in new_stmts:
+        emit(s)
+    for r in reduced[len(slots):]:
+        for dep in sorted(r.free_symbols & set(extra), key=str):
+            emit(extra[dep])
+    return ordered, list(reduced[len(slots):])
+
+
+def _deps(stmt: Stmt) -> set:
+    out = set()
+    for a in stmt.args:
+        if isinstance(a, sp.Basic):
+            out |= a.free_symbols
+    return out

@@ -1,0 +1,115 @@
+"""Module specification: inputs with symbolic shapes, parameters, and the forward in index form.
+
+A module is *forward only*: ``forward`` is the SymPy expression of one output element
+``y[index]`` in terms of input elements (``IndexedBase``), ``Sum`` for reductions and
+``Piecewise`` for branches. Nothing here knows about derivatives.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+
+def sizes(names: str) -> tuple[sp.Symbol, ...]:
+    """Size symbols (positive integers), e.g. ``sizes("B n")``."""
+    return tuple(sp.Symbol(n, integer=True, positive=True) for n in names.split())
+
+
+def indices(names: str) -> tuple[sp.Symbol, ...]:
+    """Index symbols (integers), e.g. ``indices("b i k")``."""
+    return tuple(sp.Symbol(n, integer=True) for n in names.split())
+
+
+def size(name: str) -> sp.Symbol:
+    return sizes(name)[0]
+
+
+@dataclass(frozen=True)
+class Tensor:
+    """An input (or the output) of a module.
+
+    ``dims`` are size names; an elementwise module has the single size ``N`` and takes
+    arrays of any shape. ``kind`` is ``"real"`` (differentiable) or ``"class"`` (integer
+    class indices into the last axis of another input, not differentiable).
+    ``low``/``high`` bound the interval verification samples from.
+    """
+
+    name: str
+    dims: tuple[str, ...]
+    kind: str = "real"
+    low: float = -2.0
+    high: float = 2.0
+
+    @property
+    def differentiable(self) -> bool:
+        return self.kind == "real"
+
+    @property
+    def base(self) -> sp.IndexedBase:
+        if self.kind == "class":
+            return sp.IndexedBase(self.name, integer=True)
+        return sp.IndexedBase(self.name, real=True)
+
+    @property
+    def shape(self) -> tuple[sp.Symbol, ...]:
+        return tuple(size(d) for d in self.dims)
+
+    def __getitem__(self, idx):
+        return self.base[idx]
+
+
+@dataclass(frozen=True)
+class Param:
+    """A scalar hyper-parameter: passed to ``forward`` as a keyword, never differentiated."""
+
+    name: str
+    default: float
+
+    @property
+    def symbol(self) -> sp.Symbol:
+        return sp.Symbol(self.name, real=True)
+
+
+@dataclass(frozen=True)
+class Module:
+    """A neural-network module defined by its forward only.
+
+    ``forward`` gives ``y[index]``; ``out_dims`` names the output's sizes (empty for a
+    scalar). ``branches`` names a size parameter whose value is the number of outputs
+    (Duplicate): the first output axis then enumerates the branches.
+    """
+
+    name: str
+    title: str
+    inputs: tuple[Tensor, ...]
+    out_dims: tuple[str, ...]
+    index: tuple[sp.Symbol, ...]
+    forward: sp.Expr
+    params: tuple[Param, ...] = ()
+    elementwise: bool = False
+    branches: str | None = None
+    size_params: tuple[tuple[str, int], ...] = ()
+    source: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def output(self) -> Tensor:
+        return Tensor("y", self.out_dims)
+
+    @property
+    def differentiable(self) -> tuple[Tensor, ...]:
+        return tuple(t for t in self.inputs if t.differentiable)
+
+    def input(self, name: str) -> Tensor:
+        for t in self.inputs:
+            if t.name == name:
+                return t
+        raise KeyError(name)
+
+    def ranges(self, idx, dims) -> tuple[tuple, ...]:
+        """Summation limits ``(i, 0, n - 1)`` for index symbols over size names."""
+        return tuple((i, 0, size(d) - 1) for i, d in zip(idx, dims))
+
+    def __repr__(self) -> str:
+        return f"<Module {self.name}: {self.title}>"

@@ -1,0 +1,369 @@
+"""tensorize: index-form SymPy expressions -> a straight-line array program.
+
+An index expression ``y[b, i] = Σ_k W[i, k] x[b, k] + bias[i]`` names every element; numpy wants
+whole arrays. Lowering walks the expression once and emits statements over arrays:
+
+=============  ==========================================================================
+statement      numpy
+=============  ==========================================================================
+``view``       ``a[:, 0]``, ``a.T``, ``a[:, None]`` — realign axes (no copy)
+``assign``     an elementwise SymPy expression over array symbols
+``sum``        ``np.sum(<elementwise>, axis=-1, keepdims=True)``
+``matmul``     ``a @ b.T`` — a contraction of two arrays over one index
+``onehot``     ``t[..., None] == np.arange(n)`` — ``KroneckerDelta(j, t[c])``
+``gather``     ``np.take_along_axis(x, t[..., None], -1)[..., 0]`` — ``x[c, t[c]]``
+``tuple_sum``  the sum of a tuple of arrays (Duplicate's upstream gradients)
+``max``        ``np.max(x, axis=-1)`` (the shift of a stable log-sum-exp)
+=============  ==========================================================================
+
+Every array symbol has a *layout*: one flag per axis, ``True`` for a real axis and ``False`` for
+a kept size-1 axis. A lowered node is ``(expr, labels, leaves)``: an elementwise SymPy expression
+over array symbols, the index labels of its axes, and for each array symbol the labels of its real
+axes. Leaves are right-aligned to ``labels`` as numpy broadcasting aligns them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+
+class LoweringError(ValueError):
+    """The expression has a form the array program cannot express."""
+
+
+@dataclass(frozen=True)
+class Stmt:
+    target: sp.Symbol
+    op: str
+    args: tuple
+
+
+@dataclass
+class Program:
+    """Statements in dependency order and the results as elementwise expressions."""
+
+    stmts: list[Stmt] = field(default_factory=list)
+    results: list[sp.Expr] = field(default_factory=list)
+    layouts: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ArraySpec:
+    """How an ``IndexedBase`` maps to a runtime value.
+
+    ``kind``: ``"array"`` (axes = the indices), ``"flat"`` (one index for every element,
+    any shape), ``"tuple"`` (a tuple of arrays whose first index enumerates the tuple),
+    ``"scalar"``.
+    """
+
+    name: str
+    ndim: int
+    kind: str = "array"
+
+
+Node = tuple  # (expr, labels, leaves)
+
+
+class Lowerer:
+    """Lowers index expressions into one shared :class:`Program` (statements are memoised)."""
+
+    def __init__(self, arrays: dict[str, ArraySpec], flat_sizes=(), prefix: str = "t"):
+        self.arrays = arrays
+        self.flat_sizes = set(flat_sizes)
+        self.program = Program()
+        self.symbols = {label: sp.Symbol(spec.name) for label, spec in arrays.items()}
+        for label, spec in arrays.items():
+            ndim = {"array": spec.ndim, "flat": 1, "tuple": 1}.get(spec.kind, 0)
+            self.program.layouts[self.symbols[label]] = (True,) * ndim
+        self._memo: dict = {}
+        self._sizes: dict = {}
+        self._opaque: dict = {}
+        self._count = 0
+        self._prefix = prefix
+        self.order: list = []
+
+    # -- statements ---------------------------------------------------------------------------
+    def _emit(self, op: str, args: tuple, layout: tuple) -> sp.Symbol:
+        key = (op, args)
+        if key in self._memo:
+            return self._memo[key]
+        sym = sp.Symbol(f"{self._prefix}{self._count}")
+        self._count += 1
+        self.program.stmts.append(Stmt(sym, op, args))
+        self.program.layouts[sym] = layout
+        self._memo[key] = sym
+        return sym
+
+    def layout(self, sym) -> tuple:
+        return self.program.layouts[sym]
+
+    # -- entry point --------------------------------------------------------------------------
+    def lower(self, expr: sp.Expr, target: tuple) -> sp.Expr:
+        """Lower ``expr`` so that its axes are ``target``; return the elementwise result."""
+        self.order = list(target)
+        e, labels, leaves = self._lower(sp.sympify(expr))
+        missing = [t for t in target if t not in labels]
+        if missing:
+            raise LoweringError(f"result does not depend on index {missing[0]}")
+        e, _ = self._align(e, labels, leaves, tuple(target))
+        self.program.results.append(e)
+        return e
+
+    # -- recursion ----------------------------------------------------------------------------
+    def _lower(self, e) -> Node:
+        if e in self._opaque:
+            return self._opaque[e]
+        if isinstance(e, sp.Indexed):
+            return self._indexed(e)
+        if isinstance(e, sp.Sum):
+            return self._sum(e)
+        if isinstance(e, sp.KroneckerDelta):
+            return self._delta(e)
+        if isinstance(e, sp.Symbol):
+            if e.name in self.arrays:
+                if self.arrays[e.name].kind != "scalar":
+                    raise LoweringError(f"array {e.name} used without indices")
+                return self.symbols[e.name], (), {}
+            return e, (), {}
+        if not e.args or e.is_Number:
+            return e, (), {}
+        return self._combine(e.func, [self._lower(a) for a in e.args])
+
+    def _indexed(self, e: sp.Indexed) -> Node:
+        name = str(e.base.label)
+        spec = self.arrays.get(name)
+        if spec is None:
+            raise LoweringError(f"unknown array {name}")
+        sym = self.symbols[name]
+        idx = e.indices
+        if len(idx) != (1 if spec.kind in ("flat", "tuple") else spec.ndim) and spec.kind != "tuple":
+            raise LoweringError(f"{name} indexed with {len(idx)} indices")
+        if spec.kind == "tuple":
+            raise LoweringError(f"{name} is a tuple: only its sum over the branches is defined")
+        if all(isinstance(i, sp.Symbol) for i in idx):
+            if len(set(idx)) != len(idx):
+                raise LoweringError(f"repeated index in {e}")
+            return sym, tuple(idx), {sym: tuple(idx)}
+        *lead, last = idx
+        if isinstance(last, sp.Indexed) and all(isinstance(i, sp.Symbol) for i in lead):
+            t, t_labels, t_leaves = self._lower(last)
+            if t_labels != tuple(lead) or t not in t_leaves:
+                raise LoweringError(f"unsupported gather {e}")
+            out = self._emit("gather", (sym, t), (True,) * len(lead))
+            return out, tuple(lead), {out: tuple(lead)}
+        raise LoweringError(f"unsupported index in {e}")
+
+    def _delta(self, e: sp.KroneckerDelta) -> Node:
+        a, b = e.args
+        if isinstance(b, sp.Indexed) and isinstance(a, sp.Symbol):
+            a, b = b, a
+        if isinstance(a, sp.Indexed) and isinstance(b, sp.Symbol):
+            t, labels, leaves = self._lower(a)
+            if t not in leaves:
+                raise LoweringError(f"unsupported delta {e}")
+            size = self._size_of(b)
+            out = self._emit("onehot", (t, size), (True,) * (len(labels) + 1))
+            return out, labels + (b,), {out: labels + (b,)}
+        raise LoweringError(f"a Kronecker delta between free indices ({e}) has no array form here")
+
+    def _size_of(self, index):
+        if index not in self._sizes:
+            raise LoweringError(f"no size known for index {index}")
+        return self._sizes[index]
+
+    def bind_sizes(self, sizes: dict):
+        """``sizes``: index symbol -> size expression, for indices no ``Sum`` bounds."""
+        self._sizes.update(sizes)
+
+    def _label_key(self, label):
+        if label not in self.order:
+            self.order.append(label)
+        return self.order.index(label)
+
+    def _combine(self, func, children: list[Node]) -> Node:
+        labels: list = []
+        for _, ls, _ in children:
+            labels += [label for label in ls if label not in labels]
+        target = tuple(sorted(labels, key=self._label_key))
+        args, leaves = [], {}
+        for e, ls, lv in children:
+            e2, lv2 = (e, lv) if ls == target else self._align(e, ls, lv, target)
+            args.append(e2)
+            leaves.update(lv2)
+        return func(*args), target, leaves
+
+    # -- alignment ----------------------------------------------------------------------------
+    def _fits(self, sym, real_labels, target) -> bool:
+        layout = self.layout(sym)
+        n = len(layout)
+        if n > len(target):
+            return False
+        placed = [target[len(target) - n + p] for p in range(n) if layout[p]]
+        return placed == list(real_labels)
+
+    def _align(self, e, labels, leaves, target) -> tuple:
+        """Realign every leaf of ``e`` so that ``e`` broadcasts over ``target``."""
+        repl, new_leaves = {}, {}
+        for sym, real in leaves.items():
+            if self._fits(sym, real, target):
+                new_leaves[sym] = real
+                continue
+            view = self._view(sym, real, target)
+            repl[sym] = view
+            new_leaves[view] = tuple(t for t in target if t in real)
+        return (e.xreplace(repl) if repl else e), new_leaves
+
+    def _view(self, sym, real, target) -> sp.Symbol:
+        layout = self.layout(sym)
+        squeeze = tuple(slice(None) if flag else 0 for flag in layout) if not all(layout) else None
+        in_target = [target.index(r) for r in real]
+        perm = tuple(sorted(range(len(real)), key=lambda k: in_target[k]))
+        perm = None if perm == tuple(range(len(real))) else perm
+        first = min(in_target) if in_target else len(target)
+        expand = tuple(slice(None) if t in real else None for t in target[first:])
+        if all(isinstance(x, slice) for x in expand):
+            expand = None
+        args = (sym, _key(squeeze), perm, _key(expand))
+        new_layout = tuple(t in real for t in target[first:])
+        return self._emit("view", args, new_layout)
+
+    # -- reductions ---------------------------------------------------------------------------
+    def _sum(self, e: sp.Sum) -> Node:
+        body, limits = e.function, e.limits
+        joint = self._joint_sum(body, limits)
+        if joint is not None:
+            return joint
+        node = self._sum_one(body, *limits[0])
+        for limit in limits[1:]:
+            node = self._sum_one(self._opaque_of(node), *limit)
+        return node
+
+    def _joint_sum(self, body, limits):
+        """Several indices reduced at once when every factor that uses one uses all."""
+        if len(limits) < 2:
+            return None
+        names = [v for v, _, _ in limits]
+        factors = sp.Mul.make_args(body)
+        used = [f for f in factors if any(f.has(v) for v in names)]
+        if len(used) == 2 or not all(all(f.has(v) for v in names) for f in used):
+            return None
+        for v, lo, hi in limits:
+            self._sizes.setdefault(v, hi - lo + 1)
+        rest = self._lower(sp.Mul(*[f for f in factors if f not in used]))
+        node = self._reduce(self._lower(sp.Mul(*used)), names, [hi - lo + 1 for _, lo, hi in limits])
+        return self._combine(sp.Mul, [rest, node])
+
+    def _opaque_of(self, node: Node) -> sp.Expr:
+        """A SymPy stand-in for a lowered node: ``f(labels...)`` so ``.has(index)`` still works."""
+        stand_in = sp.Function(f"_node{len(self._opaque)}")(*node[1]) if node[1] else \
+            sp.Symbol(f"_node{len(self._opaque)}")
+        self._opaque[stand_in] = node
+        return stand_in
+
+    def _sum_one(self, body, var, lo, hi) -> Node:
+        count = hi - lo + 1
+        self._sizes.setdefault(var, count)
+        factors = sp.Mul.make_args(body)
+        with_var = [f for f in factors if f.has(var)]
+        rest = self._lower(sp.Mul(*[f for f in factors if not f.has(var)]))
+        if not with_var:
+            return self._combine(sp.Mul, [rest, (count, (), {})])
+        node = self._tuple_sum(with_var, var)
+        if node is None and len(with_var) == 2:
+            node = self._matmul(with_var, var)
+        if node is None:
+            node = self._reduce(self._lower(sp.Mul(*with_var)), [var], [count])
+        return self._combine(sp.Mul, [rest, node])
+
+    def _tuple_sum(self, factors, var):
+        """``Σ_r g[r, ...]`` over the tuple axis of a tuple of arrays."""
+        f = factors[0]
+        if len(factors) != 1 or not isinstance(f, sp.Indexed):
+            return None
+        spec = self.arrays.get(str(f.base.label))
+        if spec is None or spec.kind != "tuple" or f.indices[0] != var:
+            return None
+        labels = tuple(f.indices[1:])
+        out = self._emit("tuple_sum", (self.symbols[str(f.base.label)],), (True,) * len(labels))
+        return out, labels, {out: labels}
+
+    def _matmul(self, factors, var):
+        nodes = [self._lower(f) for f in factors]
+        labels = [ls for _, ls, _ in nodes]
+        if any(var not in ls or len(ls) > 2 for ls in labels):
+            return None
+        if (set(labels[0]) & set(labels[1])) - {var}:
+            return None
+        operands = [self._materialize(n) for n in nodes]
+        if any(op is None for op in operands):
+            return None
+        (a, la), (b, lb) = operands
+        ra = tuple(x for x in la if x != var)
+        rb = tuple(x for x in lb if x != var)
+        if (ra and rb and self._label_key(ra[0]) > self._label_key(rb[0])) or (rb and not ra):
+            a, la, ra, b, lb, rb = b, lb, rb, a, la, ra
+        ta = len(la) == 2 and la[0] == var
+        tb = len(lb) == 2 and lb[1] == var
+        out_labels = ra + rb
+        out = self._emit("matmul", (a, ta, b, tb), (True,) * len(out_labels))
+        return out, out_labels, ({out: out_labels} if out_labels else {})
+
+    def _materialize(self, node: Node):
+        """An operand as one array symbol whose axes are exactly its labels."""
+        e, labels, leaves = node
+        e, leaves = self._align(e, labels, leaves, labels)
+        if isinstance(e, sp.Symbol) and e in leaves and all(self.layout(e)) and leaves[e] == labels:
+            return e, labels
+        layout = self._body_layout(labels, leaves)
+        if layout != (True,) * len(labels):
+            return None
+        return self._emit("assign", (e,), layout), labels
+
+    def _body_layout(self, labels, leaves) -> tuple:
+        """Flags of the broadcast array of leaves aligned to ``labels``."""
+        nd = max((len(self.layout(s)) for s in leaves), default=0)
+        flags = []
+        for pos in range(len(labels) - nd, len(labels)):
+            flags.append(any(labels[pos] in real for s, real in leaves.items()
+                             if len(self.layout(s)) >= len(labels) - pos))
+        return tuple(flags)
+
+    def _reduce(self, node: Node, names: list, counts: list) -> Node:
+        """``np.sum`` over the axes of ``names``; ``keepdims`` when only the last axis goes."""
+        e, labels, leaves = node
+        if any(self._is_flat(c) for c in counts):
+            return self._emit("sum", (e, None, False), ()), (), {}
+        if len(leaves) == 1:  # one array: keep its own axis order, no view
+            (sym, real), = leaves.items()
+            if all(self.layout(sym)) and set(real) == set(labels) and len(real) == len(labels):
+                labels = real
+        e, leaves = self._align(e, labels, leaves, labels)
+        layout = self._body_layout(labels, leaves)
+        nd = len(layout)
+        axes = sorted(labels.index(v) - len(labels) for v in names)
+        if any(-a > nd or not layout[a] for a in axes):
+            raise LoweringError(f"summation index {names} is not an axis here")
+        tail = labels[len(labels) - nd:]
+        out_labels = tuple(x for x in labels if x not in names)
+        real = tuple(x for x, f in zip(tail, layout) if f and x not in names)
+        if not real:
+            return self._emit("sum", (e, None, False), ()), out_labels, {}
+        keep = axes == [-1] and nd > 1
+        if keep:
+            new_layout = layout[:-1] + (False,)
+        else:
+            new_layout = tuple(f for p, f in enumerate(layout) if p - nd not in axes)
+        axis = axes[0] if len(axes) == 1 else tuple(axes)
+        out = self._emit("sum", (e, axis, keep), new_layout)
+        return out, out_labels, {out: real}
+
+    def _is_flat(self, count) -> bool:
+        return any(count == s for s in self.flat_sizes)
+
+
+def _key(index):
+    """A hashable, printable form of an index tuple (``slice(None)`` -> ``":"``)."""
+    if index is None:
+        return None
+    return tuple(":" if isinstance(x, slice) else x for x in index)
