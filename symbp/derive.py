@@ -17,7 +17,8 @@ import sympy as sp
 
 from .spec import Module, Tensor, indices
 
-UPSTREAM = "g"
+UPSTREAM = "_g"
+OUTPUT = "_y"
 _INPUT_INDEX_POOL = "c j l p q s u v"
 
 
@@ -77,7 +78,7 @@ class Derivation:
 
     @property
     def output_base(self) -> sp.IndexedBase:
-        return sp.IndexedBase("y", real=True)
+        return sp.IndexedBase(OUTPUT, real=True)
 
     @property
     def uses_output(self) -> bool:
@@ -102,6 +103,11 @@ def kinks(expr: sp.Expr) -> tuple[sp.Expr, ...]:
                 found.append(pair.cond.lhs - pair.cond.rhs)
     found += [a.args[0] for a in expr.atoms(sp.Abs)]
     return tuple(dict.fromkeys(k for k in found if not k.is_number))
+
+
+def _elementary(expr: sp.Expr) -> bool:
+    """Only arithmetic, ``exp`` and ``log``: an inverse worth printing."""
+    return all(isinstance(f, (sp.exp, sp.log)) for f in expr.atoms(sp.Function))
 
 
 def _hoist_deltas(expr: sp.Expr) -> sp.Expr:
@@ -135,9 +141,32 @@ def sum_out(expr: sp.Expr, ranges) -> sp.Expr:
             else:
                 term = term * (hi - lo + 1)
         groups.setdefault(tuple(pending), []).append(term)
-    total = sum((sp.Sum(sp.Add(*ts), *p) if p else sp.Add(*ts) for p, ts in groups.items()),
-                sp.S.Zero)
-    return sp.factor_terms(total)
+    total = sum((sp.Sum(sp.factor_terms(sp.Add(*ts)), *p) if p else sp.Add(*ts)
+                 for p, ts in groups.items()), sp.S.Zero)
+    return sp.factor_terms(merge_sums(sp.factor_terms(total)))
+
+
+def merge_sums(expr: sp.Expr) -> sp.Expr:
+    """``a·Σ_i f + b·Σ_i h`` -> ``Σ_i (a·f + b·h)`` (same limits; ``a``, ``b`` free of ``i``)."""
+    expr = expr.replace(lambda e: isinstance(e, sp.Add), lambda e: _merge_add(e))
+    return expr
+
+
+def _merge_add(add: sp.Add) -> sp.Expr:
+    groups: dict = {}
+    others = []
+    for term in add.args:
+        sums = [f for f in sp.Mul.make_args(term) if isinstance(f, sp.Sum)]
+        if len(sums) == 1:
+            coeff = term / sums[0]
+            if not any(coeff.has(v) for v, *_ in sums[0].limits):
+                groups.setdefault(sums[0].limits, []).append(coeff * sums[0].function)
+                continue
+        others.append(term)
+    if all(len(v) < 2 for v in groups.values()):
+        return add
+    merged = [sp.Sum(sp.factor_terms(sp.Add(*fs)), *lim) for lim, fs in groups.items()]
+    return sp.Add(*(others + merged))
 
 
 def _fresh_indices(module: Module, count: int) -> tuple[sp.Symbol, ...]:
@@ -161,7 +190,7 @@ def _output_form(module: Module, jac: sp.Expr) -> sp.Expr | None:
     sums = {s: sp.Dummy(f"S{n}") for n, s in enumerate(sorted(forward.atoms(sp.Sum), key=str))}
     f_abs, jac_abs = forward.xreplace(sums), jac.xreplace(sums)
     last = module.index[-1]
-    y = sp.IndexedBase("y", real=True)
+    y = sp.IndexedBase(OUTPUT, real=True)
     Y = sp.Dummy("Y")
     wild = sp.Wild("w")
     best = None
@@ -176,7 +205,7 @@ def _output_form(module: Module, jac: sp.Expr) -> sp.Expr | None:
             sols = sp.solve(sp.Eq(Y, f_sub), A, dict=False)
         except (NotImplementedError, TypeError, ValueError):
             continue
-        if len(sols) != 1:
+        if len(sols) != 1 or not _elementary(sols[0]):
             continue
         y_el = y[module.index[:-1] + (wild,)]
         pattern = cand.xreplace({last: wild})
@@ -184,7 +213,8 @@ def _output_form(module: Module, jac: sp.Expr) -> sp.Expr | None:
         value = value.xreplace({y[module.index[:-1] + (last,)]: y_el})
         rewritten = jac_abs.replace(pattern, value)
         rewritten = sp.factor_terms(sp.simplify(rewritten))
-        if any(rewritten.has(b) for b in inputs) or any(rewritten.has(d) for d in sums.values()):
+        if any(rewritten.has(b) for b in inputs) or any(rewritten.has(d) for d in sums.values()) \
+                or sp.count_ops(rewritten) > sp.count_ops(jac_abs):
             continue
         if best is None or sp.count_ops(rewritten) < sp.count_ops(best):
             best = rewritten

@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
-from .derive import Derivation, UPSTREAM, in_range
+from .derive import OUTPUT, UPSTREAM, Derivation, in_range
 from .printing import ArrayPrinter, print_program
 from .spec import Module, size
 from .stabilize import shifted_inputs, stabilize
@@ -59,7 +59,7 @@ def _arrays(module: Module, shifted) -> dict[str, ArraySpec]:
         arrays[UPSTREAM] = ArraySpec(DOUT, 0, "scalar")
     else:
         arrays[UPSTREAM] = ArraySpec(DOUT, out_ndim, kind)
-    arrays["y"] = ArraySpec(OUT, out_ndim, kind)
+    arrays[OUTPUT] = ArraySpec(OUT, out_ndim, kind)
     for base in shifted:
         t = module.input(str(base.label))
         arrays[f"{base.label}_max"] = ArraySpec(f"{base.label}_max", len(t.dims) - 1)

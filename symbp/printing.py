@@ -180,8 +180,16 @@ def _cse(stmts: list[Stmt], results: list) -> tuple[list[Stmt], list]:
     repl, reduced = sp.cse(exprs, symbols=temps, order="none", ignore=())
     repl = [(t, e) for t, e in repl if not isinstance(e, (sp.Indexed,))]
     new_stmts = list(stmts)
+    alias = {}
     for (k, s), e in zip(slots, reduced[:len(slots)]):
+        if s.op == "assign" and isinstance(e, sp.Symbol):
+            alias[s.target] = e  # the whole statement was a shared subexpression
         new_stmts[k] = Stmt(s.target, s.op, (e,) + s.args[1:])
+    if alias:
+        new_stmts = [Stmt(s.target, s.op, tuple(a.xreplace(alias) if isinstance(a, sp.Basic) else a
+                                                for a in s.args))
+                     for s in new_stmts if s.target not in alias]
+        reduced = [r.xreplace(alias) for r in reduced]
     extra = {t: Stmt(t, "assign", (e,)) for t, e in repl}
     ordered, done = [], set()
     defined = {s.target for s in new_stmts} | set(extra)

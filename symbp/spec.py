@@ -94,10 +94,6 @@ class Module:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
-    def output(self) -> Tensor:
-        return Tensor("y", self.out_dims)
-
-    @property
     def differentiable(self) -> tuple[Tensor, ...]:
         return tuple(t for t in self.inputs if t.differentiable)
 

@@ -62,8 +62,8 @@ def stable_elementwise(expr: sp.Expr) -> sp.Expr:
             continue
         u = atom.args[0]
         s = sp.Dummy("s")
-        trial = sp.factor(sp.cancel(expr.xreplace({atom: (1 - s) / s})))
-        if trial.has(atom) or not trial.is_polynomial(s):
+        trial = sp.factor(sp.cancel(expr.xreplace({atom: (1 - s) / s, sp.exp(-u): s / (1 - s)})))
+        if trial.has(atom) or trial.has(sp.exp(-u)) or not trial.is_polynomial(s):
             continue
         expr = trial.xreplace({s: Sigmoid(-u)})
     return expr

@@ -102,7 +102,7 @@ class Lowerer:
     def lower(self, expr: sp.Expr, target: tuple) -> sp.Expr:
         """Lower ``expr`` so that its axes are ``target``; return the elementwise result."""
         self.order = list(target)
-        e, labels, leaves = self._lower(sp.sympify(expr))
+        e, labels, leaves = self._lower(split_masks(sp.sympify(expr)))
         missing = [t for t in target if t not in labels]
         if missing:
             raise LoweringError(f"result does not depend on index {missing[0]}")
@@ -244,7 +244,7 @@ class Lowerer:
         if len(limits) < 2:
             return None
         names = [v for v, _, _ in limits]
-        factors = sp.Mul.make_args(body)
+        factors = sp.Mul.make_args(split_masks(body))
         used = [f for f in factors if any(f.has(v) for v in names)]
         if len(used) == 2 or not all(all(f.has(v) for v in names) for f in used):
             return None
@@ -264,14 +264,15 @@ class Lowerer:
     def _sum_one(self, body, var, lo, hi) -> Node:
         count = hi - lo + 1
         self._sizes.setdefault(var, count)
-        factors = sp.Mul.make_args(body)
+        factors = sp.Mul.make_args(split_masks(body))
         with_var = [f for f in factors if f.has(var)]
         rest = self._lower(sp.Mul(*[f for f in factors if not f.has(var)]))
         if not with_var:
             return self._combine(sp.Mul, [rest, (count, (), {})])
         node = self._tuple_sum(with_var, var)
-        if node is None and len(with_var) == 2:
-            node = self._matmul(with_var, var)
+        groups = _group_by_indices(with_var)
+        if node is None and len(groups) == 2:
+            node = self._matmul(groups, var)
         if node is None:
             node = self._reduce(self._lower(sp.Mul(*with_var)), [var], [count])
         return self._combine(sp.Mul, [rest, node])
@@ -360,6 +361,31 @@ class Lowerer:
 
     def _is_flat(self, count) -> bool:
         return any(count == s for s in self.flat_sizes)
+
+
+def _free_indices(e) -> frozenset:
+    """Free index symbols of ``e`` (summation variables and array names excluded)."""
+    labels = {ix.base.label for ix in e.atoms(sp.Indexed)}
+    return frozenset(s for s in e.free_symbols
+                     if s.is_integer and not s.is_positive and s not in labels)
+
+
+def _group_by_indices(factors) -> list:
+    """Factors multiplied together per set of indices they use: ``g[i]·mask[i]`` and ``W[i, c]``."""
+    groups: dict = {}
+    for f in factors:
+        groups.setdefault(_free_indices(f), []).append(f)
+    return [sp.Mul(*fs) for fs in groups.values()]
+
+
+def split_masks(expr: sp.Expr) -> sp.Expr:
+    """``Piecewise((a·b, c), (0, True))`` -> ``a·b·Piecewise((1, c), (0, True))``: masks are factors."""
+    def split(pw):
+        if len(pw.args) == 2 and pw.args[1].cond is sp.true and pw.args[1].expr == 0 \
+                and pw.args[0].expr != 1:
+            return pw.args[0].expr * sp.Piecewise((1, pw.args[0].cond), (0, True))
+        return pw
+    return expr.replace(lambda e: isinstance(e, sp.Piecewise), split)
 
 
 def _key(index):
