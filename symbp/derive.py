@@ -247,3 +247,47 @@ def derive(module: Module) -> Derivation:
     """Derive the Jacobian and VJP of every differentiable input of ``module``."""
     steps = {x.name: _derive_input(module, x) for x in module.differentiable}
     return Derivation(module, steps)
+
+
+@dataclass(frozen=True, eq=False)
+class RuleDerivation:
+    """An update rule with ``∂L/∂w`` derived from its penalty.
+
+    ``penalty_grad`` is ``∂R/∂w_i``; ``loss_grad`` is ``∂L/∂w_i = grad_i + ∂R/∂w_i`` where
+    ``grad`` is the caller's ``∂C/∂w``; ``updates`` are the rule's steps with ``∂L/∂w_i``
+    substituted; ``decay_form`` is the ``w`` update collected in ``w_i`` (weight decay).
+    """
+
+    rule: "UpdateRule"
+    penalty_grad: sp.Expr
+    loss_grad: sp.Expr
+    updates: tuple[tuple[str, sp.Expr], ...]
+    decay_form: sp.Expr | None
+
+    @property
+    def vjp(self) -> dict[str, sp.Expr]:
+        return {"w": self.loss_grad}
+
+    @property
+    def subgradient_at_zero(self) -> bool:
+        return self.penalty_grad.has(sp.sign)
+
+    def __repr__(self) -> str:
+        return f"<RuleDerivation {self.rule.name}: dL/dw_i = {self.loss_grad}>"
+
+
+GRAD_C = "grad"
+
+
+def derive_rule(rule) -> RuleDerivation:
+    """``∂L/∂w_i`` from ``L = C + R`` by SymPy, then the rule's steps with it substituted."""
+    from .catalog.updates import GRAD_L, i, w
+    grad = sp.IndexedBase(GRAD_C, real=True)
+    penalty_grad = in_range(sp.diff(rule.penalty, w[i])) if rule.penalty != 0 else sp.S.Zero
+    loss_grad = grad[i] + penalty_grad
+    updates = tuple((name, expr.xreplace({GRAD_L[i]: loss_grad})) for name, expr in rule.step)
+    w_update = dict(updates)["w"]
+    decay = None
+    if penalty_grad != 0 and not penalty_grad.has(sp.sign):
+        decay = sp.collect(sp.expand(w_update), [w[i], grad[i]])
+    return RuleDerivation(rule, penalty_grad, loss_grad, updates, decay)

@@ -239,3 +239,36 @@ def compile_expression(m: Module, expr: sp.Expr, target: tuple):
     namespace: dict = {"np": np}
     exec(compile(src, f"<symbp:{m.name}:value>", "exec"), namespace)  # noqa: S102
     return namespace["value_of"]
+
+
+def _flat_symbols(expr: sp.Expr) -> sp.Expr:
+    """``w[i]`` -> ``w``: an elementwise expression over whole arrays."""
+    return expr.xreplace({ix: sp.Symbol(str(ix.base.label)) for ix in expr.atoms(sp.Indexed)})
+
+
+def step_function_source(fname: str, arrays: list[str], params: list[tuple[str, object]],
+                         assignments, returns: list[str]) -> str:
+    """An elementwise function: ``name = expr`` lines in order, then ``return``."""
+    printer = ArrayPrinter()
+    sig = ", ".join(arrays)
+    if params:
+        sig += ", *, " + ", ".join(f"{n}={v!r}" for n, v in params)
+    body = [f"{name} = {printer._print(stabilize(_flat_symbols(e), set()))}" for name, e in assignments]
+    body.append("return " + ", ".join(returns))
+    return f"def {fname}({sig}):\n" + _indent(body)
+
+
+def rule_source(rd) -> str:
+    """``NAME_step(w, grad, *state, **params)`` returning the new ``w`` (and state)."""
+    rule = rd.rule
+    params = [(p.name, p.default) for p in rule.params]
+    if rule.counter:
+        params.append((rule.counter, 1))
+    return step_function_source(f"{rule.name}_step", ["w", "grad", *rule.state], params,
+                                rd.updates, ["w", *rule.state])
+
+
+def compile_source(src: str, name: str):
+    namespace: dict = {"np": np}
+    exec(compile(src, f"<symbp:{name}>", "exec"), namespace)  # noqa: S102
+    return namespace[name]

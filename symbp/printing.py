@@ -11,6 +11,7 @@ SymPy                                  numpy
 ``Piecewise((a, c), (b, True))``       ``np.where(c, a, b)``
 ``Sigmoid(u)``                         ``0.5 + 0.5*np.tanh(0.5*u)`` (never overflows)
 ``Softplus(u)``                        ``np.logaddexp(0, u)``
+``Total(u)``                           ``np.sum(u)`` (a sum over every element)
 ``log(1 + u)``                         ``np.log1p(u)``
 ``exp(u) - 1``                         ``np.expm1(u)``
 ``a >= b``                             ``(a >= b)``
@@ -25,6 +26,7 @@ from .tensorize import Program, Stmt
 
 Sigmoid = sp.Function("Sigmoid")
 Softplus = sp.Function("Softplus")
+Total = sp.Function("Total")
 
 
 class ArrayPrinter(NumPyPrinter):
@@ -78,6 +80,8 @@ class ArrayPrinter(NumPyPrinter):
         name = expr.func.__name__
         if name == "Sigmoid":
             return f"(0.5 + 0.5*np.tanh(0.5*{self.parenthesize(expr.args[0], 60)}))"
+        if name == "Total":
+            return f"np.sum({self._print(expr.args[0])})"
         if name == "Softplus":
             return f"np.logaddexp(0, {self._print(expr.args[0])})"
         return super()._print_Function(expr)

@@ -109,3 +109,23 @@ class Module:
 
     def __repr__(self) -> str:
         return f"<Module {self.name}: {self.title}>"
+
+
+@dataclass(frozen=True)
+class UpdateRule:
+    """A parameter update: the loss ``L(w) = C(w) + penalty(w)`` and the steps of the optimiser.
+
+    ``step`` assigns, in order, new values to the state arrays and finally to ``w``; each value
+    is an elementwise expression in ``w[i]``, the state arrays, the parameters and
+    ``GRAD_L[i]`` — ``∂L/∂w_i``, which :func:`symbp.derive` replaces by what SymPy finds from the
+    penalty. The caller provides ``∂C/∂w`` as ``grad``.
+    """
+
+    name: str
+    title: str
+    params: tuple[Param, ...]
+    penalty: sp.Expr
+    step: tuple[tuple[str, sp.Expr], ...]
+    state: tuple[str, ...] = ()
+    counter: str | None = None
+    source: str = ""

@@ -19,6 +19,7 @@ import sympy as sp
 
 from .derive import Derivation
 from .kernel import build_kernel, compile_expression
+from .printing import Total
 from .spec import Module
 
 SMALL_SIZES = (1, 2, 3, 5)
@@ -222,3 +223,102 @@ def verify(d: Derivation, seed: int = 0, sizes=SMALL_SIZES, large: bool = True,
                 checks.append(Check(m.name, x.name, kind, label, float("inf"), TOLERANCE,
                                     f"{type(exc).__name__}: {exc}"))
     return Report(m.name, tuple(checks))
+
+
+# -- update rules -------------------------------------------------------------------------------
+def verify_rule(rd, seed: int = 0, sizes=SMALL_SIZES, large: bool = True) -> Report:
+    """Check ``∂L/∂w`` of an update rule and the update it makes.
+
+    ``C`` is a random separable quadratic (its gradient is exact); ``L = C + R`` is differenced
+    numerically. ``gradient``: the derived ``∂L/∂w`` against those differences (whole gradient at
+    small sizes, directional at 10⁵). ``update``: the generated step with ``grad = ∇C`` against the
+    rule's step applied to the finite-difference ``∇L``.
+    """
+    from .catalog.updates import GRAD_L
+    from .kernel import compile_source, rule_source, step_function_source
+    rule = rd.rule
+    rng = np.random.default_rng(seed)
+    params = {p.name: p.default for p in rule.params}
+    if rule.counter:
+        params[rule.counter] = 3
+    # keep the penalty's effect visible next to C's gradient
+    if "alpha" in params:
+        params["alpha"] = 0.3
+    name = rule.name
+    checks = []
+    try:
+        step = compile_source(rule_source(rd), f"{name}_step")
+        template = [(n, e.xreplace({GRAD_L[e.atoms(sp.Indexed).pop().indices[0]]: sp.Symbol("dL")}))
+                    for n, e in rule.step]
+        reference = compile_source(step_function_source(
+            "reference", ["w", "dL", *rule.state], list(params.items()), template,
+            ["w", *rule.state]), "reference")
+        penalty = _penalty_value(rule)
+    except Exception as exc:
+        return Report(name, (Check(name, "w", "compile", "-", float("inf"), TOLERANCE,
+                                   f"{type(exc).__name__}: {exc}"),))
+
+    def loss(w, a, b):
+        return float(np.sum(0.5 * a * w * w + b * w)) + penalty(w, params)
+
+    plans = [("gradient", s) for s in sizes] + ([("directional", LARGE_ELEMENTS)] if large else [])
+    for kind, n in plans:
+        w = rng.uniform(-2, 2, n)
+        w = np.where(np.abs(w) < MARGIN, w + np.sign(w + 1e-300) * 2 * MARGIN, w)  # |w| kink
+        a, b = rng.uniform(0.5, 2, n), rng.uniform(-1, 1, n)
+        grad_c = a * w + b
+        state = [rng.uniform(0.1, 1, n) for _ in rule.state]
+        label = f"N={n}"
+        try:
+            derived = _loss_grad_value(rd, w, grad_c, params)
+            if kind == "gradient":
+                fd = np.array([_central(lambda x: loss(x, a, b), w, k) for k in range(n)])
+                checks.append(Check(name, "w", "gradient", label, rel_error(fd, derived), TOLERANCE))
+                new = _as_tuple(step(w.copy(), grad_c, *[s.copy() for s in state], **params))
+                ref = _as_tuple(reference(w.copy(), fd, *[s.copy() for s in state], **params))
+                err = max(rel_error(x, y) for x, y in zip(new, ref))
+                checks.append(Check(name, "w", "update", label, err, TOLERANCE))
+            else:
+                v = rng.standard_normal(n)
+                v /= np.max(np.abs(v))
+                h = STEP * max(1.0, float(np.max(np.abs(w))))
+                fd = (loss(w + h * v, a, b) - loss(w - h * v, a, b)) / (2 * h)
+                checks.append(Check(name, "w", "directional", label,
+                                    rel_error(fd, float(v @ derived)), TOLERANCE))
+        except Exception as exc:
+            checks.append(Check(name, "w", kind, label, float("inf"), TOLERANCE,
+                                f"{type(exc).__name__}: {exc}"))
+    return Report(name, tuple(checks))
+
+
+def _as_tuple(x):
+    return x if isinstance(x, tuple) else (x,)
+
+
+def _central(f, w, k) -> float:
+    h = STEP * max(1.0, abs(w[k]))
+    plus, minus = w.copy(), w.copy()
+    plus[k] += h
+    minus[k] -= h
+    return (f(plus) - f(minus)) / (2 * h)
+
+
+def _penalty_value(rule):
+    """``R(w)`` as a numpy function (the generated loss of the penalty module)."""
+    from .kernel import compile_source, step_function_source
+    if rule.penalty == 0:
+        return lambda w, params: 0.0
+    names = sorted(p.name for p in rule.params)
+    reduced = rule.penalty.replace(lambda e: isinstance(e, sp.Sum), lambda e: Total(e.function))
+    src = step_function_source("penalty", ["w"], [(n, 0.0) for n in names], [("value", reduced)],
+                               ["value"])
+    fn = compile_source(src, "penalty")
+    return lambda w, params: float(fn(w, **{k: params[k] for k in names}))
+
+
+def _loss_grad_value(rd, w, grad, params) -> np.ndarray:
+    from .kernel import compile_source, step_function_source
+    names = sorted(p.name for p in rd.rule.params)
+    src = step_function_source("loss_grad", ["w", "grad"], [(n, params[n]) for n in names],
+                               [("value", rd.loss_grad)], ["value"])
+    return np.broadcast_to(compile_source(src, "loss_grad")(w, grad), w.shape)

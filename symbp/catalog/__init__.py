@@ -1,5 +1,5 @@
 """The seed's modules, forward only. ``CATALOG`` maps a name to a builder."""
-from . import activations, layers, losses
+from . import activations, layers, losses, updates
 
 CATALOG = {
     "linear": layers.linear,
@@ -15,4 +15,12 @@ CATALOG = {
     "mse": losses.mse,
     "l2_penalty": losses.l2_penalty,
     "l1_penalty": losses.l1_penalty,
+}
+
+RULES = {
+    "sgd": updates.sgd,
+    "sgd_l2": updates.sgd_l2,
+    "sgd_l1": updates.sgd_l1,
+    "momentum": updates.momentum,
+    "adam": updates.adam,
 }
