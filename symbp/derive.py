@@ -291,3 +291,20 @@ def derive_rule(rule) -> RuleDerivation:
     if penalty_grad != 0 and not penalty_grad.has(sp.sign):
         decay = sp.collect(sp.expand(w_update), [w[i], grad[i]])
     return RuleDerivation(rule, penalty_grad, loss_grad, updates, decay)
+
+
+def subgradients(expr: sp.Expr) -> tuple[tuple[sp.Expr, str], ...]:
+    """How the derivative is defined where the forward is not differentiable.
+
+    Each ``Piecewise`` branch on ``a > b`` (strict) takes the *other* branch's derivative at
+    ``a = b``; ``a >= b`` takes its own. ``Abs`` has ``sign(0) = 0``. Returns ``(kink, rule)``
+    with ``rule`` one of ``"first"`` (the guarded branch), ``"else"``, ``"sign0"``.
+    """
+    found = []
+    for pw in sorted(expr.atoms(sp.Piecewise), key=str):
+        cond = pw.args[0].cond
+        if isinstance(cond, sp.core.relational.Relational):
+            strict = isinstance(cond, (sp.StrictGreaterThan, sp.StrictLessThan))
+            found.append((cond, "else" if strict else "first"))
+    found += [(a.args[0], "sign0") for a in sorted(expr.atoms(sp.Abs), key=str)]
+    return tuple(dict.fromkeys(found))

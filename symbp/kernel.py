@@ -24,21 +24,33 @@ OUT, DOUT = "out", "dout"
 
 
 @dataclass(frozen=True)
+class Function:
+    """A printed function: its ``def`` line and its indented body."""
+
+    header: str
+    body: str
+
+    def source(self, doc: str = "") -> str:
+        doc_block = _indent(['"""' + doc.replace("\n", "\n    ") + '"""']) if doc else ""
+        return self.header + "\n" + doc_block + self.body
+
+
+@dataclass(frozen=True)
 class Kernel:
     """Printed numpy functions of one derivation.
 
-    ``forward_src`` defines ``{name}_forward(*inputs, **params) -> (out, cache)``;
-    ``backward_src`` defines ``{name}_backward(dout, cache) -> tuple``.
+    ``forward`` is ``{name}_forward(*inputs, **params) -> (out, cache)``;
+    ``backward`` is ``{name}_backward(dout, cache) -> tuple``.
     """
 
     name: str
-    forward_src: str
-    backward_src: str
+    forward: Function
+    backward: Function
     cache: tuple[str, ...]
 
     @property
     def source(self) -> str:
-        return self.forward_src + "\n\n" + self.backward_src
+        return self.forward.source() + "\n\n" + self.backward.source()
 
     def compile(self) -> dict:
         """Execute the generated source (ours, never user text) in a fresh namespace."""
@@ -192,7 +204,7 @@ def _body(fn: _Function) -> list[str]:
     return lines
 
 
-def _print_forward(m: Module, fn: _Function, inputs, shifted, cache, rename) -> str:
+def _print_forward(m: Module, fn: _Function, inputs, shifted, cache, rename) -> Function:
     sig = ", ".join(inputs)
     kw = [f"{p.name}={p.default!r}" for p in m.params]
     kw += [f"{n}={v!r}" for n, v in m.size_params]
@@ -207,10 +219,10 @@ def _print_forward(m: Module, fn: _Function, inputs, shifted, cache, rename) -> 
         body.append(f"{OUT} = tuple({OUT} for _ in range({m.branches}))")
     cache_expr = "(" + ", ".join(cache) + ("," if len(cache) == 1 else "") + ")"
     body.append(f"return {OUT}, {cache_expr}")
-    return f"def {m.name}_forward({sig}):\n" + _indent(body)
+    return Function(f"def {m.name}_forward({sig}):", _indent(body))
 
 
-def _print_backward(m: Module, fn: _Function, cache, rename) -> str:
+def _print_backward(m: Module, fn: _Function, cache, rename) -> Function:
     body = []
     if cache:
         body.append(", ".join(cache) + ("," if len(cache) == 1 else "") + " = cache")
@@ -220,7 +232,7 @@ def _print_backward(m: Module, fn: _Function, cache, rename) -> str:
     body += _body(fn)
     grads = [f"d{t.name}" if t.differentiable else "None" for t in m.inputs]
     body.append("return (" + ", ".join(grads) + ("," if len(grads) == 1 else "") + ")")
-    return f"def {m.name}_backward({DOUT}, cache):\n" + _indent(body)
+    return Function(f"def {m.name}_backward({DOUT}, cache):", _indent(body))
 
 
 def _indent(lines: list[str]) -> str:
@@ -246,8 +258,8 @@ def _flat_symbols(expr: sp.Expr) -> sp.Expr:
     return expr.xreplace({ix: sp.Symbol(str(ix.base.label)) for ix in expr.atoms(sp.Indexed)})
 
 
-def step_function_source(fname: str, arrays: list[str], params: list[tuple[str, object]],
-                         assignments, returns: list[str]) -> str:
+def step_function(fname: str, arrays: list[str], params: list[tuple[str, object]],
+                  assignments, returns: list[str]) -> Function:
     """An elementwise function: ``name = expr`` lines in order, then ``return``."""
     printer = ArrayPrinter()
     sig = ", ".join(arrays)
@@ -255,17 +267,25 @@ def step_function_source(fname: str, arrays: list[str], params: list[tuple[str, 
         sig += ", *, " + ", ".join(f"{n}={v!r}" for n, v in params)
     body = [f"{name} = {printer._print(stabilize(_flat_symbols(e), set()))}" for name, e in assignments]
     body.append("return " + ", ".join(returns))
-    return f"def {fname}({sig}):\n" + _indent(body)
+    return Function(f"def {fname}({sig}):", _indent(body))
 
 
-def rule_source(rd) -> str:
+def step_function_source(*args) -> str:
+    return step_function(*args).source()
+
+
+def rule_function(rd) -> Function:
     """``NAME_step(w, grad, *state, **params)`` returning the new ``w`` (and state)."""
     rule = rd.rule
     params = [(p.name, p.default) for p in rule.params]
     if rule.counter:
         params.append((rule.counter, 1))
-    return step_function_source(f"{rule.name}_step", ["w", "grad", *rule.state], params,
-                                rd.updates, ["w", *rule.state])
+    return step_function(f"{rule.name}_step", ["w", "grad", *rule.state], params,
+                         rd.updates, ["w", *rule.state])
+
+
+def rule_source(rd) -> str:
+    return rule_function(rd).source()
 
 
 def compile_source(src: str, name: str):

@@ -220,3 +220,38 @@ def _deps(stmt: Stmt) -> set:
         if isinstance(a, sp.Basic):
             out |= a.free_symbols
     return out
+
+
+class IndexTextPrinter(sp.printing.str.StrPrinter):
+    """Index-form expressions as plain text: ``sum_k W[i, k]*x[b, k]``, ``dout`` for ``_g``."""
+
+    names = {"_g": "dout", "_y": "out"}
+
+    def _print_Symbol(self, expr):
+        return self.names.get(expr.name, expr.name)
+
+    def _print_IndexedBase(self, expr):
+        return self.names.get(str(expr.label), str(expr.label))
+
+    def _print_Indexed(self, expr):
+        base = self._print(expr.base)
+        return f"{base}[{', '.join(self._print(i) for i in expr.indices)}]"
+
+    def _print_Sum(self, expr):
+        over = ",".join(self._print(v) for v, *_ in expr.limits)
+        return f"sum_{over}({self._print(expr.function)})"
+
+    def _print_KroneckerDelta(self, expr):
+        a, b = expr.args
+        return f"[{self._print(a)} == {self._print(b)}]"
+
+    def _print_Piecewise(self, expr):
+        out = self._print(expr.args[-1].expr)
+        for pair in reversed(expr.args[:-1]):
+            out = f"where({self._print(pair.cond)}, {self._print(pair.expr)}, {out})"
+        return out
+
+
+def text(expr) -> str:
+    """Plain-text index form of ``expr`` (docstrings, ``symbp derive``)."""
+    return IndexTextPrinter().doprint(expr)

@@ -382,7 +382,7 @@ def split_masks(expr: sp.Expr) -> sp.Expr:
     """``Piecewise((a·b, c), (0, True))`` -> ``a·b·Piecewise((1, c), (0, True))``: masks are factors."""
     def split(pw):
         if len(pw.args) == 2 and pw.args[1].cond is sp.true and pw.args[1].expr == 0 \
-                and pw.args[0].expr != 1:
+                and isinstance(pw.args[0].expr, sp.Mul):
             return pw.args[0].expr * sp.Piecewise((1, pw.args[0].cond), (0, True))
         return pw
     return expr.replace(lambda e: isinstance(e, sp.Piecewise), split)
