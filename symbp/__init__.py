@@ -12,13 +12,17 @@ them out as teaching documents; a SymPy printer turns them into fast, stable num
 from __future__ import annotations
 
 from .catalog import CATALOG as _CATALOG
-from .derive import Derivation, derive
+from .catalog import RULES as _RULES
+from .derive import Derivation, RuleDerivation, derive_rule
+from .derive import derive as _derive_module
 from .expr import ExpressionError, elementwise, module
-from .spec import Module
-from .verify import Report, verify
+from .spec import Module, UpdateRule
+from .verify import Report, verify_rule
+from .verify import verify as _verify_module
 
-__all__ = ["catalog", "get", "elementwise", "module", "derive", "verify", "codegen", "load",
-           "Module", "Derivation", "Report", "ExpressionError"]
+__all__ = ["catalog", "rules", "get", "elementwise", "module", "derive", "verify", "codegen",
+           "load", "Module", "UpdateRule", "Derivation", "RuleDerivation", "Report",
+           "ExpressionError"]
 __version__ = "0.1.0"
 
 
@@ -27,11 +31,35 @@ def catalog() -> dict[str, Module]:
     return {name: build() for name, build in _CATALOG.items()}
 
 
-def get(name: str) -> Module:
-    """One catalog module; an unknown name raises ``KeyError`` naming the known ones."""
-    if name not in _CATALOG:
-        raise KeyError(f"unknown module {name!r}; known: {', '.join(_CATALOG)}")
-    return _CATALOG[name]()
+def rules() -> dict[str, UpdateRule]:
+    """The update rules (sgd, sgd_l2, sgd_l1, momentum, adam), by name."""
+    return {name: build() for name, build in _RULES.items()}
+
+
+def get(name: str):
+    """One catalog module (or update rule); an unknown name raises ``KeyError`` naming the known ones."""
+    if name in _CATALOG:
+        return _CATALOG[name]()
+    if name in _RULES:
+        return _RULES[name]()
+    known = ", ".join(list(_CATALOG) + list(_RULES))
+    raise KeyError(f"unknown module {name!r}; known: {known}")
+
+
+def derive(target):
+    """Derive a :class:`Module` (-> :class:`Derivation`) or an :class:`UpdateRule`."""
+    if isinstance(target, UpdateRule):
+        return derive_rule(target)
+    if not isinstance(target, Module):
+        raise TypeError(f"derive() takes a Module or an UpdateRule, not {type(target).__name__}")
+    return _derive_module(target)
+
+
+def verify(d, seed: int = 0, **options) -> Report:
+    """Check a derivation against central finite differences; ``r.ok``, ``r.max_rel_error``."""
+    if isinstance(d, RuleDerivation):
+        return verify_rule(d, seed=seed, **options)
+    return _verify_module(d, seed=seed, **options)
 
 
 def codegen(d: Derivation) -> str:

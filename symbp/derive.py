@@ -36,8 +36,13 @@ def in_range(expr: sp.Expr) -> sp.Expr:
         return isinstance(e, sp.Piecewise) and all(is_bound(p.cond) for p in e.args[:-1]) \
             and e.args[-1].cond is sp.true and len(e.args) > 1
 
+    def sifting(e) -> bool:
+        return isinstance(e, sp.Sum) and any(
+            v in d.args for d in e.function.atoms(sp.KroneckerDelta) for v, *_ in e.limits)
+
     for _ in range(8):
         new = expr.doit().replace(guarded, lambda e: e.args[0].expr)
+        new = new.replace(sifting, lambda e: sum_out(e.function, e.limits))
         if new == expr:
             break
         expr = new

@@ -14,6 +14,7 @@ import ast
 import itertools
 import keyword
 import math
+from fractions import Fraction
 from dataclasses import dataclass
 
 import sympy as sp
@@ -96,7 +97,10 @@ class _Builder:
         v = node.value
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
             self.error(node, f"constant {v!r} is not allowed (numbers only)")
-        return Term(sp.Integer(v) if isinstance(v, int) else sp.Rational(repr(v)))
+        if isinstance(v, int):
+            return Term(sp.Integer(v))
+        exact = Fraction(repr(v))  # the decimal the user wrote: 0.1 -> 1/10
+        return Term(sp.Rational(exact.numerator, exact.denominator))
 
     def _Name(self, node):
         name = node.id
@@ -146,7 +150,7 @@ class _Builder:
 
     def _Call(self, node):
         if not isinstance(node.func, ast.Name):
-            self.error(node, "only calls of named functions are allowed")
+            self.error(node, f"calling {_describe(node.func)} is not allowed (only named functions)")
         name = node.func.id
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
             self.error(node, f"{name}() takes positional arguments only")

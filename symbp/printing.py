@@ -158,6 +158,8 @@ def print_stmt(stmt: Stmt, p: ArrayPrinter) -> str:
     if op == "gather":
         x, t = a
         return f"{name} = np.take_along_axis({p._print(x)}, {p._print(t)}[..., None], axis=-1)[..., 0]"
+    if op == "item":
+        return f"{name} = {p._print(a[0])}[{a[1]}]"
     if op == "tuple_sum":
         g = p._print(a[0])
         return f"{name} = sum({g}[1:], {g}[0])"

@@ -13,6 +13,7 @@ statement      numpy
 ``onehot``     ``t[..., None] == np.arange(n)`` — ``KroneckerDelta(j, t[c])``
 ``gather``     ``np.take_along_axis(x, t[..., None], -1)[..., 0]`` — ``x[c, t[c]]``
 ``tuple_sum``  the sum of a tuple of arrays (Duplicate's upstream gradients)
+``item``       one array of such a tuple
 ``max``        ``np.max(x, axis=-1)`` (the shift of a stable log-sum-exp)
 =============  ==========================================================================
 
@@ -140,7 +141,11 @@ class Lowerer:
         if len(idx) != (1 if spec.kind in ("flat", "tuple") else spec.ndim) and spec.kind != "tuple":
             raise LoweringError(f"{name} indexed with {len(idx)} indices")
         if spec.kind == "tuple":
-            raise LoweringError(f"{name} is a tuple: only its sum over the branches is defined")
+            first, rest = idx[0], tuple(idx[1:])
+            if not first.is_Integer or not all(isinstance(i, sp.Symbol) for i in rest):
+                raise LoweringError(f"{name} is a tuple: index it by a branch number or sum it")
+            out = self._emit("item", (sym, int(first)), (True,) * len(rest))
+            return out, rest, {out: rest}
         if all(isinstance(i, sp.Symbol) for i in idx):
             if len(set(idx)) != len(idx):
                 raise LoweringError(f"repeated index in {e}")

@@ -1,0 +1,166 @@
+"""The ``symbp`` command line: list, derive, verify, build.
+
+Exit status: 0 success; 1 a verification failed; 2 bad input, with one line on stderr that begins
+``symbp: error:`` and no traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import catalog as catalog_modules
+from . import get, rules
+from .expr import ExpressionError
+from .expr import elementwise as make_elementwise
+from .expr import module as make_module
+
+
+class UsageError(Exception):
+    """Bad input from the command line (exit 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, no usage block
+        raise UsageError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="symbp", description="Symbolic backprop: derive, verify, document and "
+                "generate the backward of neural-network modules from their forward.")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+    sub.add_parser("list", help="the catalog, one line each")
+
+    def expr_options(q):
+        q.add_argument("--expr", help="a user expression (see the README's expression language)")
+        q.add_argument("--name", dest="module_name", default="user",
+                       help="name of the user module (default: user)")
+        q.add_argument("--shape", action="append", default=[], metavar="VAR=d1,d2",
+                       help="an input and its size names; without --shape the expression is "
+                       "elementwise in x")
+        q.add_argument("--param", action="append", default=[], metavar="P=VALUE",
+                       help="a scalar parameter and its default value")
+
+    d = sub.add_parser("derive", help="print the derivation of a module")
+    d.add_argument("name", nargs="?", help="a catalog module or update rule")
+    expr_options(d)
+    d.add_argument("--format", choices=("text", "md", "tex", "py"), default="text")
+    d.add_argument("--lang", choices=("en", "vi"), default="en")
+
+    v = sub.add_parser("verify", help="check derivatives against finite differences")
+    v.add_argument("names", nargs="*", help="modules or rules (default: all)")
+    expr_options(v)
+    v.add_argument("--seed", type=int, default=0)
+
+    b = sub.add_parser("build", help="write everything into output/")
+    b.add_argument("--out", default="output", help="output folder (default: output)")
+    b.add_argument("--lang", default="en,vi", help="languages, comma-separated (default: en,vi)")
+    b.add_argument("--pdf", action="store_true", help="also compile the LaTeX books to PDF")
+    return p
+
+
+def _pairs(items, what) -> dict[str, str]:
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise UsageError(f"bad {what} {item!r}: expected NAME=VALUE")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def user_module(args):
+    """The module of ``--expr``/``--shape``/``--param``."""
+    params = {}
+    for key, value in _pairs(args.param, "--param").items():
+        try:
+            params[key] = float(value)
+        except ValueError:
+            raise UsageError(f"bad --param {key}={value}: the value must be a number") from None
+    shapes = {k: tuple(d.strip() for d in v.split(",")) for k, v in _pairs(args.shape, "--shape").items()}
+    if shapes:
+        return make_module(args.module_name, args.expr, shapes, params)
+    return make_elementwise(args.module_name, args.expr, params)
+
+
+def _lookup(name: str):
+    try:
+        return get(name)
+    except KeyError as exc:
+        raise UsageError(exc.args[0]) from None
+
+
+def cmd_list(args) -> int:
+    from .codegen import _shape
+    for name, m in catalog_modules().items():
+        ins = ", ".join(f"{t.name}{_shape(t.dims) if not m.elementwise else ''}" for t in m.inputs)
+        out = _shape(m.out_dims) if m.out_dims and not m.elementwise else ("scalar" if not m.out_dims else "same shape")
+        print(f"{name:<14} {m.title:<38} {ins} -> {out}")
+    for name, r in rules().items():
+        print(f"{name:<14} {r.title:<38} update rule")
+    return 0
+
+
+def cmd_derive(args) -> int:
+    from . import derive
+    from .report import derivation_text
+    if args.expr is not None:
+        target = user_module(args)
+    elif args.name:
+        target = _lookup(args.name)
+    else:
+        raise UsageError("derive needs a module NAME or --expr EXPR")
+    d = derive(target)
+    if args.format == "text":
+        print(derivation_text(d), end="")
+    else:
+        from .render import render_one
+        print(render_one(d, args.format, args.lang), end="")
+    return 0
+
+
+def cmd_verify(args) -> int:
+    from . import derive, verify
+    from .report import checks_table
+    if args.expr is not None:
+        targets = [user_module(args)]
+    else:
+        names = args.names or list(catalog_modules()) + list(rules())
+        targets = [_lookup(n) for n in names]
+    reports = [verify(derive(t), seed=args.seed) for t in targets]
+    print(checks_table(reports), end="")
+    failed = [r.name for r in reports if not r.ok]
+    if failed:
+        print(f"FAILED: {', '.join(failed)}")
+        return 1
+    print(f"all {sum(len(r.checks) for r in reports)} checks passed")
+    return 0
+
+
+def cmd_build(args) -> int:
+    from .build import build
+    langs = tuple(x.strip() for x in args.lang.split(",") if x.strip())
+    bad = [x for x in langs if x not in ("en", "vi")]
+    if bad or not langs:
+        raise UsageError(f"unknown language {bad[0] if bad else args.lang!r}: choose from en, vi")
+    ok = build(args.out, langs=langs, pdf=args.pdf, progress=sys.stderr.isatty())
+    return 0 if ok else 1
+
+
+COMMANDS = {"list": cmd_list, "derive": cmd_derive, "verify": cmd_verify, "build": cmd_build}
+
+
+def main(argv=None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+        if not args.command:
+            raise UsageError("a command is required: list, derive, verify or build")
+        return COMMANDS[args.command](args)
+    except (UsageError, ExpressionError) as exc:
+        print(f"symbp: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

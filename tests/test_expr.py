@@ -1,0 +1,146 @@
+"""The safe expression language: user modules derive and verify; everything else is refused."""
+import builtins
+import contextlib
+import sys
+
+import numpy as np
+import pytest
+import sympy as sp
+
+import symbp
+from symbp import ExpressionError
+
+USER_MODULES = [
+    lambda: symbp.elementwise("swish", "x * sigmoid(x)"),
+    lambda: symbp.elementwise("elu", "where(x > 0, x, alpha * (exp(x) - 1))", params={"alpha": 1.0}),
+    lambda: symbp.module("quad", "x.T @ A @ x", shapes={"x": ("n",), "A": ("n", "n")}),
+    lambda: symbp.module("lsq", "sum((W @ x - y) ** 2)", shapes={"W": ("m", "n"), "x": ("n",), "y": ("m",)}),
+    lambda: symbp.module("dense_relu", "relu(W @ x + b)", shapes={"W": ("m", "n"), "x": ("n",), "b": ("m",)}),
+    lambda: symbp.module("bilinear", "mean(tanh(X @ W.T) * Y)", shapes={"X": ("B", "n"), "W": ("m", "n"), "Y": ("B", "m")}),
+    lambda: symbp.elementwise("mix", "softplus(x) + log(x) + sqrt(x) + abs(x) - minimum(x, 1) + maximum(x, 0.5) / 2"),
+]
+
+
+@contextlib.contextmanager
+def no_eval():
+    """Parsing user text must never reach eval, exec, sympify or parse_expr."""
+    import sympy.parsing.sympy_parser as parser
+    sympify_module = sys.modules["sympy.core.sympify"]
+
+    def forbidden(*a, **k):
+        raise AssertionError("an eval-like function was called while parsing user text")
+    saved = (builtins.eval, builtins.exec, parser.parse_expr, sympify_module.sympify, sp.sympify)
+    real_sympify = saved[3]
+
+    def sympify_no_text(a, *args, **kw):
+        if isinstance(a, str):
+            forbidden()
+        return real_sympify(a, *args, **kw)
+    builtins.eval = builtins.exec = parser.parse_expr = forbidden
+    sympify_module.sympify = sp.sympify = sympify_no_text
+    try:
+        yield
+    finally:
+        builtins.eval, builtins.exec, parser.parse_expr, sympify_module.sympify, sp.sympify = saved
+
+
+@pytest.mark.parametrize("make", USER_MODULES, ids=lambda f: f().name)
+def test_user_module_derives_and_verifies(make):
+    with no_eval():
+        m = make()
+    d = symbp.derive(m)
+    r = symbp.verify(d)
+    assert r.ok, [c for c in r.checks if not c.ok]
+
+
+def test_lsq_gradient_is_outer_product_not_rank4():
+    m = symbp.module("lsq", "sum((W @ x - y) ** 2)", shapes={"W": ("m", "n"), "x": ("n",), "y": ("m",)})
+    d = symbp.derive(m)
+    step = d.steps["W"]
+    c, j = step.index
+    W, x, y = (sp.IndexedBase(n, real=True) for n in "Wxy")
+    l = [v for v, *_ in step.vjp.atoms(sp.Sum).pop().limits][0]
+    n = sp.Symbol("n", integer=True, positive=True)
+    g = sp.Symbol("_g", real=True)
+    oracle = 2 * g * (sp.Sum(W[c, l] * x[l], (l, 0, n - 1)) - y[c]) * x[j]
+    assert sp.simplify(step.vjp - oracle) == 0
+    # and the generated code is an outer product of (Wx - y) with x
+    f = symbp.load(d)
+    rng = np.random.default_rng(0)
+    Wv, xv, yv = rng.normal(size=(3, 4)), rng.normal(size=4), rng.normal(size=3)
+    _, cache = f.forward(Wv, xv, yv)
+    dW, dx, dy = f.backward(1.0, cache)
+    np.testing.assert_allclose(dW, 2 * np.outer(Wv @ xv - yv, xv), rtol=1e-12)
+    np.testing.assert_allclose(dx, 2 * Wv.T @ (Wv @ xv - yv), rtol=1e-12)
+
+
+def test_elementwise_param_is_a_keyword():
+    f = symbp.load(symbp.derive(symbp.elementwise(
+        "elu", "where(x > 0, x, alpha * (exp(x) - 1))", params={"alpha": 1.0})))
+    x = np.array([-1.0, 2.0])
+    out1, _ = f.forward(x)
+    out2, cache = f.forward(x, alpha=2.0)
+    assert out2[0] == pytest.approx(2 * out1[0]) and out2[1] == 2.0
+    (dx,) = f.backward(np.ones(2), cache)
+    assert dx[0] == pytest.approx(2 * np.exp(-1.0))
+
+
+BAD = [
+    ("__import__('os').system('echo hacked')", "not allowed"),
+    ("x.__class__", "attribute"),
+    ("(lambda: 1)()", "lambda"),
+    ("x[0]", "subscript"),
+    ("open('f')", "not allowed"),
+    ("x +", "syntax error"),
+    ("foo(x)", "not allowed"),
+    ("y * 2", "unknown name"),
+    ("x if x else x", "if-else"),
+    ("'text'", "numbers only"),
+    ("x and x", "and/or"),
+    ("x > 0", "comparison"),
+    ("exp(x, x)", "takes 1 argument"),
+    ("exp(x=1)", "positional"),
+    ("x.T", ".T is not allowed"),
+    ("sum(x)", "not allowed in an elementwise"),
+    ("+".join(["x"] * 2000), "too long"),
+    ("exp(" * 100 + "x" + ")" * 100, "nested"),
+    ("", "empty"),
+]
+
+
+@pytest.mark.parametrize("text, message", BAD, ids=[b[0][:20] for b in BAD])
+def test_bad_elementwise_expressions(text, message):
+    with no_eval(), pytest.raises(ExpressionError) as info:
+        symbp.elementwise("bad", text)
+    assert message in str(info.value)
+    assert isinstance(info.value, ValueError)
+
+
+def test_syntax_error_has_column():
+    with pytest.raises(ExpressionError) as info:
+        symbp.elementwise("bad", "x * * 2")
+    assert info.value.column == 5 and "column 5" in str(info.value)
+
+
+@pytest.mark.parametrize("text, shapes, message", [
+    ("W @ x", {"W": ("m", "n"), "x": ("m",)}, "shape mismatch in @"),
+    ("x + y", {"x": ("n",), "y": ("m",)}, "shape mismatch"),
+    ("x @ x @ x", {"x": ("n",)}, "@ needs"),
+    ("x", {"x": ()}, "no axes"),
+    ("x + 1", {"x": ("n",), "z": ("n",)}, "not used"),
+    ("x", {"x": ("n-1",)}, "bad size name"),
+    ("x", {"__x": ("n",)}, "invalid input name"),
+])
+def test_bad_modules(text, shapes, message):
+    with no_eval(), pytest.raises(ExpressionError) as info:
+        symbp.module("bad", text, shapes=shapes)
+    assert message in str(info.value)
+
+
+def test_bad_params():
+    with pytest.raises(ExpressionError):
+        symbp.elementwise("e", "alpha * x", params={"alpha": "1; rm -rf"})
+    with pytest.raises(ExpressionError):
+        symbp.elementwise("e", "x", params={"x": 1.0})
+    with pytest.raises(ExpressionError):
+        symbp.elementwise("import", "x")
