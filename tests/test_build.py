@@ -1,0 +1,69 @@
+"""symbp build: deterministic, atomic, and the committed output/ is what a build writes."""
+import filecmp
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from symbp.build import build, collect, write_atomic
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    assert build(out) is True
+    return out
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and not p.name.endswith((".pdf", ".aux", ".log", ".fls",
+                                                     ".fdb_latexmk", ".toc", ".out"))}
+
+
+def test_build_is_deterministic(fresh, tmp_path):
+    build(tmp_path)
+    assert _tree(fresh) == _tree(tmp_path)
+
+
+def test_committed_output_is_current(fresh):
+    """CI rebuilds output/ and fails on any difference: run `symbp build` and commit output/."""
+    committed = ROOT / "output"
+    assert committed.is_dir(), "output/ is missing: run `symbp build`"
+    built, have = _tree(fresh), _tree(committed)
+    stale = sorted(k for k in built if have.get(k) != built[k])
+    extra = sorted(k for k in have if k not in built)
+    assert not stale and not extra, f"output/ differs from a fresh build: {stale[:5]} {extra[:5]}"
+
+
+def test_write_atomic_skips_identical_and_leaves_no_temp(tmp_path):
+    target = tmp_path / "a" / "b.txt"
+    assert write_atomic(target, "one") is True
+    before = target.stat().st_mtime_ns
+    assert write_atomic(target, "one") is False
+    assert target.stat().st_mtime_ns == before
+    assert write_atomic(target, "two") is True and target.read_text() == "two"
+    assert [p.name for p in target.parent.iterdir()] == ["b.txt"]
+
+
+def test_generated_numpy_module_is_standalone(fresh):
+    path = fresh / "numpy" / "symbp_nn.py"
+    code = ("import sys, importlib.util\n"
+            f"spec = importlib.util.spec_from_file_location('nn', {str(path)!r})\n"
+            "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)\n"
+            "assert 'sympy' not in sys.modules and 'symbp' not in sys.modules\n"
+            "print(len(m.__all__))\n")
+    proc = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert int(proc.stdout) >= 26
+
+
+def test_collect_reports_every_module():
+    files, ok = collect()
+    assert ok
+    assert "numpy/symbp_nn.py" in files

@@ -1,0 +1,106 @@
+"""The command line: output, exit codes, one-line errors without tracebacks."""
+import subprocess
+import sys
+
+import pytest
+
+from symbp.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_list(capsys):
+    code, out, _ = run(capsys, "list")
+    assert code == 0
+    names = [line.split()[0] for line in out.splitlines()]
+    for name in ("linear", "relu", "softmax", "cross_entropy", "mse", "sgd_l2", "adam"):
+        assert name in names
+
+
+def test_derive_catalog_text(capsys):
+    code, out, _ = run(capsys, "derive", "softmax")
+    assert code == 0
+    assert "dx[c, j] = (dout[c, j] - sum_i(dout[c, i]*out[c, i]))*out[c, j]" in out
+
+
+def test_derive_expr_module(capsys):
+    code, out, _ = run(capsys, "derive", "--expr", "sum((W @ x - y) ** 2)", "--shape", "W=m,n",
+                       "--shape", "x=n", "--shape", "y=m", "--name", "lsq")
+    assert code == 0 and out.startswith("lsq:")
+    assert "dW[c, j]" in out
+
+
+def test_derive_expr_elementwise_with_param(capsys):
+    code, out, _ = run(capsys, "derive", "--expr", "where(x > 0, x, alpha * (exp(x) - 1))",
+                       "--param", "alpha=1.5")
+    assert code == 0 and "alpha" in out
+
+
+def test_derive_py_format(capsys):
+    code, out, _ = run(capsys, "derive", "relu", "--format", "py")
+    assert code == 0
+    compile(out, "relu.py", "exec")
+    assert "def relu_backward(dout, cache):" in out
+
+
+def test_verify_passes(capsys):
+    code, out, _ = run(capsys, "verify", "relu", "sgd_l2")
+    assert code == 0
+    header = out.splitlines()[0].split()
+    assert header[:4] == ["module", "input", "check", "size"]
+    assert "passed" in out.splitlines()[-1]
+
+
+def test_verify_failure_exits_1(capsys, monkeypatch):
+    import symbp
+    import symbp.cli as cli
+    real = symbp.derive
+
+    def wrong(target):
+        d = real(target)
+        from test_verify_mutants import mutate
+        return mutate(d, "x", lambda e, s: -e) if target.name == "relu" else d
+    monkeypatch.setattr(symbp, "derive", wrong)
+    code, out, _ = run(capsys, "verify", "relu")
+    assert code == 1 and "FAILED: relu" in out
+    del cli
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["derive", "nosuch"], "unknown module 'nosuch'"),
+    (["verify", "nosuch"], "unknown module"),
+    (["derive", "--expr", "x +"], "syntax error"),
+    (["derive", "--expr", "__import__('os').system('echo pwned')"], "not allowed"),
+    (["derive", "--expr", "x.__class__"], "attribute"),
+    (["derive", "--expr", "(lambda: x)()"], "lambda"),
+    (["derive", "--expr", "x[0]"], "subscript"),
+    (["derive", "--expr", "W @ x", "--shape", "W=m,n", "--shape", "x=m"], "shape mismatch"),
+    (["derive", "--expr", "x", "--shape", "x"], "bad --shape"),
+    (["derive", "--expr", "a*x", "--param", "a=abc"], "must be a number"),
+    (["derive", "--expr", "+".join(["x"] * 3000)], "too long"),
+    (["derive"], "needs a module NAME or --expr"),
+    (["frobnicate"], "invalid choice"),
+    ([], "a command is required"),
+    (["build", "--lang", "fr"], "unknown language"),
+])
+def test_bad_input_exits_2_with_one_line(capsys, argv, fragment, tmp_path):
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("symbp: error:"), err
+    assert fragment in lines[0]
+    assert "Traceback" not in err
+
+
+def test_console_script_no_traceback_and_nothing_executed(tmp_path):
+    marker = tmp_path / "pwned"
+    proc = subprocess.run([sys.executable, "-m", "symbp.cli", "derive", "--expr",
+                           f"__import__('os').system('touch {marker}')"],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("symbp: error:") and "Traceback" not in proc.stderr
+    assert not marker.exists()
