@@ -4,7 +4,6 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
-import sympy as sp
 
 from . import __version__
 from .derive import Derivation, RuleDerivation, subgradients
@@ -86,8 +85,16 @@ def module_source(items, title: str) -> str:
                   functions=[src.rstrip("\n") for _, src in fns])
 
 
-def load(d: Derivation):
-    """Compile the generated code of ``d``: ``f.forward(*args, **params)``, ``f.backward(dout, cache)``."""
+def load(d):
+    """Compile the generated code of ``d``: ``f.forward(*args, **params)``, ``f.backward(dout, cache)``.
+
+    For an update rule: ``f.step(w, grad, *state, **params)``.
+    """
+    if isinstance(d, RuleDerivation):
+        source = module_source([d], title=d.rule.name)
+        namespace: dict = {"np": np}
+        exec(compile(source, f"<symbp generated: {d.rule.name}>", "exec"), namespace)  # noqa: S102
+        return SimpleNamespace(step=namespace[f"{d.rule.name}_step"], source=source, name=d.rule.name)
     source = module_source([d], title=d.module.name)
     namespace: dict = {"np": np}
     exec(compile(source, f"<symbp generated: {d.module.name}>", "exec"), namespace)  # noqa: S102
@@ -96,4 +103,4 @@ def load(d: Derivation):
                            source=source, name=d.module.name)
 
 
-__all__ = ["module_source", "load", "functions", "sp"]
+__all__ = ["module_source", "load", "functions"]

@@ -1,0 +1,180 @@
+"""Generated numpy code against PyTorch autograd (an independent oracle), both precisions,
+extreme inputs, and user modules through symbp.load."""
+import numpy as np
+import pytest
+
+import symbp
+from conftest import require
+
+torch = require("torch")
+F = torch.nn.functional
+
+RNG = np.random.default_rng(0)
+B, N, M = 7, 11, 5
+
+
+def inputs(name, dtype, scale=2.0):
+    r = np.random.default_rng(abs(hash(name)) % 2 ** 32)
+
+    def u(*shape):
+        return (r.uniform(-scale, scale, shape)).astype(dtype)
+    return {
+        "linear": (u(B, N), u(M, N), u(M)),
+        "relu": (u(B, N),), "sigmoid": (u(B, N),), "tanh": (u(B, N),),
+        "duplicate": (u(B, N),),
+        "add": (u(B, N), u(B, N)), "max": (u(B, N), u(B, N)),
+        "softmax": (u(B, N),), "log_softmax": (u(B, N),),
+        "cross_entropy": (u(B, N), r.integers(0, N, B)),
+        "mse": (u(B, N), u(B, N)),
+        "l2_penalty": (u(N, M),), "l1_penalty": (u(N, M),),
+    }[name]
+
+
+TORCH = {
+    "linear": lambda x, W, b: F.linear(x, W, b),
+    "relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh,
+    "add": lambda a, b: a + b,
+    "max": lambda a, b: torch.where(a > b, a, b),
+    "softmax": lambda x: torch.softmax(x, -1), "log_softmax": lambda x: torch.log_softmax(x, -1),
+    "cross_entropy": lambda x, t: F.cross_entropy(x, t),
+    "mse": lambda p, t: F.mse_loss(p, t),
+    "l2_penalty": lambda w: 1e-4 * (w * w).sum(), "l1_penalty": lambda w: 1e-4 * w.abs().sum(),
+}
+
+
+def torch_reference(name, args, upstream):
+    ts = [torch.tensor(a, dtype=torch.float64, requires_grad=np.issubdtype(a.dtype, np.floating))
+          if np.issubdtype(a.dtype, np.floating) else torch.tensor(a) for a in args]
+    out = TORCH[name](*ts)
+    out.backward(torch.tensor(np.asarray(upstream, dtype=np.float64)))
+    return out.detach().numpy(), [t.grad.numpy() if t.grad is not None else None for t in ts]
+
+
+@pytest.fixture(scope="module")
+def nn(derivations):
+    return {name: symbp.load(d) for name, d in derivations.items() if name in TORCH or name == "duplicate"}
+
+
+TOL = {np.float64: dict(rtol=1e-10, atol=1e-12), np.float32: dict(rtol=2e-4, atol=1e-5)}
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["f64", "f32"])
+@pytest.mark.parametrize("name", sorted(TORCH))
+def test_matches_torch(nn, name, dtype):
+    args = inputs(name, dtype)
+    f = nn[name]
+    out, cache = f.forward(*args)
+    upstream = np.asarray(RNG.standard_normal(np.shape(out))).astype(dtype)
+    if np.ndim(out) == 0:
+        upstream = dtype(0.7)
+    grads = f.backward(upstream, cache)
+    ref_out, ref_grads = torch_reference(name, args, upstream)
+    np.testing.assert_allclose(out, ref_out, **TOL[dtype])
+    assert np.asarray(out).dtype == dtype, f"{name}: {np.asarray(out).dtype} out for {dtype.__name__} in"
+    assert len(grads) == len(args)
+    for g, rg, a in zip(grads, ref_grads, args):
+        if rg is None:
+            assert g is None
+            continue
+        assert g.dtype == dtype and g.shape == a.shape
+        np.testing.assert_allclose(g, rg, **TOL[dtype])
+
+
+def test_duplicate_contract(nn):
+    x = inputs("duplicate", np.float32)[0]
+    out, cache = nn["duplicate"].forward(x, n=3)
+    assert isinstance(out, tuple) and len(out) == 3 and all(o is x or np.array_equal(o, x) for o in out)
+    gs = tuple(np.full_like(x, k) for k in (1, 2, 4))
+    (dx,) = nn["duplicate"].backward(gs, cache)
+    np.testing.assert_array_equal(dx, np.full_like(x, 7))
+    assert dx.dtype == np.float32
+
+
+EXTREME = ["relu", "sigmoid", "tanh", "softmax", "log_softmax", "cross_entropy", "max", "add", "linear", "mse"]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["f64", "f32"])
+@pytest.mark.parametrize("name", EXTREME)
+def test_extreme_inputs_are_finite_and_match_float64(nn, name, dtype):
+    """Inputs of ±1000: finite values, no floating-point warnings, equal to a float64 reference."""
+    args = list(inputs(name, np.float64))
+    for k, a in enumerate(args):
+        if np.issubdtype(a.dtype, np.floating) and (name != "linear" or k == 0):
+            args[k] = np.where(a > 0, 1000.0, -1000.0) + a
+    f = nn[name]
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        out, cache = f.forward(*[a.astype(dtype) if np.issubdtype(a.dtype, np.floating) else a for a in args])
+        up = np.ones(np.shape(out), dtype) if np.ndim(out) else 1.0
+        grads = f.backward(up, cache)
+    ref_out, ref_grads = torch_reference(name, args, np.ones(np.shape(out)) if np.ndim(out) else 1.0)
+    assert np.all(np.isfinite(out))
+    scale = max(1.0, float(np.max(np.abs(ref_out))))
+    np.testing.assert_allclose(out, ref_out, rtol=TOL[dtype]["rtol"], atol=TOL[dtype]["atol"] * scale)
+    for g, rg in zip(grads, ref_grads):
+        if rg is not None:
+            assert np.all(np.isfinite(g))
+            gscale = max(1.0, float(np.max(np.abs(rg))))
+            np.testing.assert_allclose(g, rg, rtol=TOL[dtype]["rtol"], atol=TOL[dtype]["atol"] * gscale)
+
+
+def test_rules_match_torch_optimizers(derivations):
+    step = {n: symbp.load(derivations[n]).step for n in ("sgd", "sgd_l2", "momentum", "adam", "sgd_l1")}
+    w0 = RNG.standard_normal(20)
+    g = RNG.standard_normal(20)
+
+    def torch_step(opt_cls, **kw):
+        p = torch.nn.Parameter(torch.tensor(w0.copy()))
+        opt = opt_cls([p], **kw)
+        p.grad = torch.tensor(g.copy())
+        opt.step()
+        return p.detach().numpy()
+
+    np.testing.assert_allclose(step["sgd"](w0, g, lr=0.1), torch_step(torch.optim.SGD, lr=0.1), rtol=1e-12)
+    np.testing.assert_allclose(step["sgd_l2"](w0, g, lr=0.1, alpha=0.05),
+                               torch_step(torch.optim.SGD, lr=0.1, weight_decay=0.1), rtol=1e-12)
+    w, v = step["momentum"](w0, g, np.zeros(20), lr=0.1, mu=0.9)
+    np.testing.assert_allclose(w, torch_step(torch.optim.SGD, lr=0.1, momentum=0.9), rtol=1e-12)
+    w, m, v = step["adam"](w0, g, np.zeros(20), np.zeros(20), lr=0.01, t=1)
+    np.testing.assert_allclose(w, torch_step(torch.optim.Adam, lr=0.01), rtol=1e-9)
+    # L1 has no torch optimizer: a hand oracle (tests/ only)
+    np.testing.assert_allclose(step["sgd_l1"](w0, g, lr=0.1, alpha=0.2), w0 - 0.1 * (g + 0.2 * np.sign(w0)))
+
+
+USER = {
+    "swish": (lambda: symbp.elementwise("swish", "x * sigmoid(x)"),
+              lambda x: x * torch.sigmoid(x), lambda r: (r.uniform(-3, 3, (6, 5)),)),
+    "softplus": (lambda: symbp.elementwise("sp", "softplus(x)"),
+                 F.softplus, lambda r: (r.uniform(-3, 3, (9,)),)),
+    "lsq": (lambda: symbp.module("lsq", "sum((W @ x - y) ** 2)", shapes={"W": ("m", "n"), "x": ("n",), "y": ("m",)}),
+            lambda W, x, y: ((W @ x - y) ** 2).sum(), lambda r: (r.normal(size=(4, 3)), r.normal(size=3), r.normal(size=4))),
+    "dense": (lambda: symbp.module("dense", "relu(X @ W.T + b)", shapes={"X": ("B", "n"), "W": ("m", "n"), "b": ("m",)}),
+              lambda X, W, b: torch.relu(X @ W.T + b), lambda r: (r.normal(size=(5, 3)), r.normal(size=(4, 3)), r.normal(size=4))),
+}
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["f64", "f32"])
+@pytest.mark.parametrize("name", sorted(USER))
+def test_user_modules_through_load(name, dtype):
+    make, ref, draw = USER[name]
+    f = symbp.load(symbp.derive(make()))
+    args = [a.astype(dtype) for a in draw(np.random.default_rng(1))]
+    out, cache = f.forward(*args)
+    up = np.ones(np.shape(out), dtype) if np.ndim(out) else 1.0
+    grads = f.backward(up, cache)
+    ts = [torch.tensor(a.astype(np.float64), requires_grad=True) for a in args]
+    r = ref(*ts)
+    r.backward(torch.ones_like(r))
+    np.testing.assert_allclose(out, r.detach().numpy(), **TOL[dtype])
+    for g, t in zip(grads, ts):
+        assert g.dtype == dtype
+        np.testing.assert_allclose(g, t.grad.numpy(), **TOL[dtype])
+
+
+def test_user_module_extreme_inputs():
+    f = symbp.load(symbp.derive(symbp.elementwise("swish", "x * sigmoid(x)")))
+    x = np.array([-1000.0, -50.0, 0.0, 50.0, 1000.0], dtype=np.float32)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        y, cache = f.forward(x)
+        (dx,) = f.backward(np.ones_like(x), cache)
+    assert np.all(np.isfinite(y)) and np.all(np.isfinite(dx))
+    np.testing.assert_allclose(dx, [0, 0, 0.5, 1, 1], atol=1e-6)
