@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from .catalog import CATALOG as _CATALOG
 from .catalog import RULES as _RULES
-from .derive import Derivation, RuleDerivation, derive_rule
-from .derive import derive as _derive_module
+from .derivation import Derivation, RuleDerivation, derive_rule
+from .derivation import derive as _derive_module
 from .expr import ExpressionError, elementwise, module
 from .spec import Module, UpdateRule
-from .verify import Report, verify_rule
-from .verify import verify as _verify_module
+from .verification import Report, verify_rule
+from .verification import verify as _verify_module
 
 __all__ = ["catalog", "rules", "get", "elementwise", "module", "derive", "verify", "codegen",
            "load", "Module", "UpdateRule", "Derivation", "RuleDerivation", "Report",
@@ -64,11 +64,12 @@ def verify(d, seed: int = 0, **options) -> Report:
 
 def codegen(d: Derivation) -> str:
     """Python source (numpy only) of ``NAME_forward`` and ``NAME_backward`` for ``d``."""
-    from .codegen import module_source
-    return module_source([d], title=d.module.name)
+    from .generate import module_source
+    name = d.rule.name if isinstance(d, RuleDerivation) else d.module.name
+    return module_source([d], title=name)
 
 
 def load(d: Derivation):
     """The generated forward/backward of ``d``, compiled: ``f.forward``, ``f.backward``."""
-    from .codegen import load as _load
+    from .generate import load as _load
     return _load(d)

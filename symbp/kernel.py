@@ -14,8 +14,8 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
-from .derive import OUTPUT, UPSTREAM, Derivation, in_range
-from .printing import ArrayPrinter, print_program
+from .derivation import OUTPUT, UPSTREAM, Derivation, in_range
+from .printing import ArrayPrinter, prepare_program, print_stmt, stmt_dependencies
 from .spec import Module, size
 from .stabilize import shifted_inputs, stabilize
 from .tensorize import ArraySpec, Lowerer
@@ -92,15 +92,16 @@ def _size_code(module: Module, available) -> dict[str, str]:
     return code
 
 
-class _Function:
-    """One printed function: lowering, printing and the names it reads."""
+class _Program:
+    """The forward and every VJP lowered into one program, so the backward can reuse what the
+    forward computed (the shared temporaries travel in the cache)."""
 
     def __init__(self, module: Module, arrays: dict, rename: dict):
         flat = {size(t.dims[0]) for t in module.inputs} if module.elementwise else set()
         self.lowerer = Lowerer(arrays, flat_sizes=flat, prefix="_t")
-        self.module = module
-        self.printer = ArrayPrinter(rename)
-        self.results: list[tuple[str, sp.Expr]] = []
+        self.printer = ArrayPrinter(rename, scalars=_scalar_names(module, arrays))
+        self.names: list[str] = []
+        self.ranks: list[int] = []
         self.broadcast: dict[str, str] = {}
 
     def add(self, name: str, expr: sp.Expr, target: tuple, sizes: dict, like: str | None = None):
@@ -110,22 +111,127 @@ class _Function:
             target = tuple(t for t in target if t not in missing)
             self.broadcast[name] = like
         self.lowerer.lower(expr, target)
-        self.results.append((name, expr))
+        self.names.append(name)
+        self.ranks.append(0 if name in self.broadcast else len(target))
 
-    def lines(self) -> tuple[list[str], list[str]]:
-        return print_program(self.lowerer.program, self.printer)
+    def parts(self, split: int) -> tuple["_Part", "_Part", list[str]]:
+        """The first ``split`` results and the rest, as two functions' bodies; and the names of
+        the first part's temporaries that the second reads."""
+        stmts, results = prepare_program(self.lowerer.program)
+        by_target = {s.target: s for s in stmts}
 
-    def names(self) -> set[str]:
-        """Every free symbol name the printed program reads."""
-        prog = self.lowerer.program
+        def closure(exprs) -> set:
+            seen, todo = set(), [x for e in exprs for x in e.free_symbols]
+            while todo:
+                sym = todo.pop()
+                if sym in by_target and sym not in seen:
+                    seen.add(sym)
+                    todo += list(stmt_dependencies(by_target[sym]))
+            return seen
+
+        first = closure(results[:split])
+        second = closure(results[split:]) - first
+        a = _Part(self, [s for s in stmts if s.target in first], self.names[:split], results[:split])
+        b = _Part(self, [s for s in stmts if s.target in second], self.names[split:], results[split:])
+        wanted = b.reads()
+        shared = [st.target.name for st in a.stmts if st.target.name in wanted]
+        return a, b, shared
+
+
+class _Part:
+    """Statements and named results of one printed function."""
+
+    def __init__(self, program: _Program, stmts, names, results):
+        self.program, self.stmts, self.result_names, self.results = program, stmts, names, results
+
+    def reads(self) -> set[str]:
         names = set()
-        for s in prog.stmts:
-            for a in s.args:
-                if isinstance(a, sp.Basic):
-                    names |= {x.name for x in a.free_symbols}
-        for r in prog.results:
+        for s in self.stmts:
+            names |= {x.name for x in stmt_dependencies(s)}
+        for r in self.results:
             names |= {x.name for x in r.free_symbols}
         return names
+
+    def _users(self) -> dict:
+        """Statement target -> indices of the results that need it."""
+        by_target = {st.target: st for st in self.stmts}
+        users = {st.target: set() for st in self.stmts}
+        for k, r in enumerate(self.results):
+            todo = list(r.free_symbols)
+            while todo:
+                sym = todo.pop()
+                if sym in by_target and k not in users[sym]:
+                    users[sym].add(k)
+                    todo += list(stmt_dependencies(by_target[sym]))
+        return users
+
+    def lines(self, needs: list[int] | None = None) -> list[str]:
+        """Statements then results.
+
+        A result that is one fresh temporary takes over its definition; ``fresh + rest`` adds in
+        place into the fresh array. With ``needs`` (the positional index of each result), work
+        only some results use is guarded by ``needs[k]`` and an unneeded result is ``None``.
+        """
+        p = self.program.printer
+        layouts = self.program.lowerer.program.layouts
+        for st in self.stmts:
+            if st.op == "assign" and p._is_scalar(st.args[0]):
+                p.scalars.add(st.target.name)
+        code = {st.target: print_stmt(st, p).split(" = ", 1)[1] for st in self.stmts}
+        everything = "\n".join(list(code.values()) + [p._print(r) for r in self.results])
+        uses = {t: len(re.findall(rf"\b{t.name}\b", everything)) for t in code}
+        fresh = {st.target for st in self.stmts if st.op in ("matmul", "sum", "assign")
+                 and st.target in layouts}
+        taken, tails = {}, {}
+        for k, r in enumerate(self.results):
+            if r in code and uses[r] == 1 and r not in taken:
+                taken[r] = k
+            elif isinstance(r, sp.Add) and self.program.ranks[k] and p.inplace:
+                head = next((a for a in r.args if a in fresh and uses[a] == 1 and a not in taken
+                             and len(layouts[a]) == self.program.ranks[k] and all(layouts[a])), None)
+                if head is not None:
+                    taken[head] = k
+                    tails[k] = p._print(sp.Add(*[a for a in r.args if a != head]))
+        users = self._users()
+        everyone = set(range(len(self.results)))
+        lines: list[str] = []
+        last_guard = None
+        for st in self.stmts:
+            if st.target in taken:
+                continue
+            guard = users[st.target] if needs is not None else everyone
+            text = f"{p._print(st.target)} = {code[st.target]}"
+            if guard == everyone or not guard:
+                lines.append(text)
+                last_guard = None
+                continue
+            if guard != last_guard:
+                lines.append("if " + " or ".join(f"needs[{needs[k]}]" for k in sorted(guard)) + ":")
+                last_guard = guard
+            lines.append("    " + text)
+        by_result = {k: t for t, k in taken.items()}
+        for k, (name, r) in enumerate(zip(self.result_names, self.results)):
+            like = self.program.broadcast.get(name)
+            body = [f"{name} = {code[by_result[k]] if k in by_result else p._print(r)}"]
+            if k in tails:
+                body.append(f"{name} += {tails[k]}")
+            if like:
+                body[-1] = f"{name} = np.broadcast_to({body[-1].split(' = ', 1)[1]}, np.shape({like}))" \
+                    f".astype(np.result_type({like}))"
+            if needs is None:
+                lines += body
+            elif len(body) == 1:
+                lines.append(f"{body[0]} if needs[{needs[k]}] else None")
+            else:
+                lines += [f"if needs[{needs[k]}]:"] + ["    " + b for b in body] + ["else:", f"    {name} = None"]
+        return lines
+
+
+def _scalar_names(module: Module, arrays: dict) -> set[str]:
+    """Names that hold Python scalars at run time (parameters, sizes, a scalar ``dout``)."""
+    names = {p.name for p in module.params} | {d for t in module.inputs for d in t.dims}
+    names |= {spec.name for spec in arrays.values() if spec.kind == "scalar"}
+    return names
 
 
 def _rename(module: Module) -> dict[str, str]:
@@ -150,22 +256,20 @@ def build_kernel(d: Derivation) -> Kernel:
     inputs = [t.name for t in m.inputs]
     params = [p.name for p in m.params]
 
-    # forward
-    fwd = _Function(m, arrays, rename)
+    program = _Program(m, arrays, rename)
     out_index = m.index[1:] if m.branches else m.index
-    fwd.add(OUT, stabilize(forward, shifted), out_index,
-            _index_sizes(m, m.index, m.out_dims), like=inputs[0])
-    # backward
-    bwd = _Function(m, arrays, rename)
+    program.add(OUT, stabilize(forward, shifted), out_index,
+                _index_sizes(m, m.index, m.out_dims), like=inputs[0])
     for x in m.differentiable:
         step = d.steps[x.name]
-        bwd.add(f"d{x.name}", stabilize(step.vjp, shifted), step.index,
-                _index_sizes(m, step.index, x.dims), like=x.name)
+        program.add(f"d{x.name}", stabilize(step.vjp, shifted), step.index,
+                    _index_sizes(m, step.index, x.dims), like=x.name)
+    fwd, bwd, shared = program.parts(1)
 
     shift_names = [f"{b.label}_{w}" for b in sorted(shifted, key=str) for w in ("max", "shift")]
-    bwd_reads = bwd.names()
+    bwd_reads = bwd.reads()
     cache = tuple(n for n in inputs + [OUT] + shift_names + params
-                  if rename.get(n, n) in bwd_reads or n in bwd_reads)
+                  if rename.get(n, n) in bwd_reads or n in bwd_reads) + tuple(shared)
     # sizes the backward needs but cannot read from its cache: keep their arrays in the cache
     readable = _size_code(m, cache)
     size_src = {dname: t.name for t in m.inputs for dname in t.dims}
@@ -187,34 +291,17 @@ def _size_lines(m: Module, reads: set, available, rename: dict) -> list[str]:
     return [f"{rename.get(s, s)} = {code[s]}" for s in _sizes_used(reads, m, rename) if s in code]
 
 
-def _body(fn: _Function) -> list[str]:
-    """Statements then results; a result that is one temporary takes over its definition."""
-    stmts, exprs = fn.lines()
-    text = "\n".join(stmts + exprs)
-    lines = list(stmts)
-    for (name, _), code in zip(fn.results, exprs):
-        like = fn.broadcast.get(name)
-        if like:
-            code = f"np.broadcast_to({code}, np.shape({like})).astype(np.result_type({like}))"
-        elif re.fullmatch(r"_t\d+", code) and len(re.findall(rf"\b{code}\b", text)) == 2:
-            lines = [f"{name} = " + ln.split(" = ", 1)[1] if ln.startswith(f"{code} = ") else ln
-                     for ln in lines]
-            continue
-        lines.append(f"{name} = {code}")
-    return lines
-
-
-def _print_forward(m: Module, fn: _Function, inputs, shifted, cache, rename) -> Function:
+def _print_forward(m: Module, fn: _Part, inputs, shifted, cache, rename) -> Function:
     sig = ", ".join(inputs)
     kw = [f"{p.name}={p.default!r}" for p in m.params]
     kw += [f"{n}={v!r}" for n, v in m.size_params]
     if kw:
         sig += ", *, " + ", ".join(kw)
-    body = _size_lines(m, fn.names(), inputs, rename)
+    body = _size_lines(m, fn.reads(), inputs, rename)
     for b in sorted(shifted, key=str):
         body.append(f"{b.label}_max = np.max({b.label}, axis=-1)")
         body.append(f"{b.label}_shift = {b.label} - {b.label}_max[..., None]")
-    body += _body(fn)
+    body += fn.lines()
     if m.branches:
         body.append(f"{OUT} = tuple({OUT} for _ in range({m.branches}))")
     cache_expr = "(" + ", ".join(cache) + ("," if len(cache) == 1 else "") + ")"
@@ -222,17 +309,22 @@ def _print_forward(m: Module, fn: _Function, inputs, shifted, cache, rename) -> 
     return Function(f"def {m.name}_forward({sig}):", _indent(body))
 
 
-def _print_backward(m: Module, fn: _Function, cache, rename) -> Function:
+def _print_backward(m: Module, fn: _Part, cache, rename) -> Function:
     body = []
     if cache:
         body.append(", ".join(cache) + ("," if len(cache) == 1 else "") + " = cache")
     if not m.out_dims:
         body.append(f"{DOUT} = float({DOUT})")
-    body += _size_lines(m, fn.names(), cache, rename)
-    body += _body(fn)
+    body += _size_lines(m, fn.reads(), cache, rename)
+    positions = [k for k, t in enumerate(m.inputs) if t.differentiable]
+    guarded = len(positions) > 1
+    body += fn.lines(needs=positions if guarded else None)
     grads = [f"d{t.name}" if t.differentiable else "None" for t in m.inputs]
     body.append("return (" + ", ".join(grads) + ("," if len(grads) == 1 else "") + ")")
-    return Function(f"def {m.name}_backward({DOUT}, cache):", _indent(body))
+    sig = f"{DOUT}, cache"
+    if guarded:
+        sig += ", needs=(" + ", ".join(str(t.differentiable) for t in m.inputs) + ")"
+    return Function(f"def {m.name}_backward({sig}):", _indent(body))
 
 
 def _indent(lines: list[str]) -> str:
@@ -242,11 +334,11 @@ def _indent(lines: list[str]) -> str:
 def compile_expression(m: Module, expr: sp.Expr, target: tuple):
     """A numpy function ``f(**arrays)`` evaluating an index expression over ``target`` axes."""
     arrays = _arrays(m, set())
-    fn = _Function(m, arrays, _rename(m))
-    fn.add("value", expr, target, {}, like=m.inputs[0].name)
-    reads = fn.names()
+    program = _Program(m, arrays, _rename(m))
+    program.add("value", expr, target, {}, like=m.inputs[0].name)
+    fn, _, _ = program.parts(1)
     args = [t.name for t in m.inputs] + [p.name for p in m.params]
-    body = _size_lines(m, reads, args, _rename(m)) + _body(fn) + ["return value"]
+    body = _size_lines(m, fn.reads(), args, _rename(m)) + fn.lines() + ["return value"]
     src = f"def value_of({', '.join(args)}):\n" + _indent(body)
     namespace: dict = {"np": np}
     exec(compile(src, f"<symbp:{m.name}:value>", "exec"), namespace)  # noqa: S102
@@ -259,13 +351,40 @@ def _flat_symbols(expr: sp.Expr) -> sp.Expr:
 
 
 def step_function(fname: str, arrays: list[str], params: list[tuple[str, object]],
-                  assignments, returns: list[str]) -> Function:
-    """An elementwise function: ``name = expr`` lines in order, then ``return``."""
-    printer = ArrayPrinter()
+                  assignments, returns: list[str], inplace: bool = False) -> Function:
+    """An elementwise function: ``name = expr`` lines in order, then ``return``.
+
+    ``inplace``: an assignment to an argument ``a = c·a + r`` (``c`` scalar) becomes ``a *= c``
+    and ``a += r`` — the array is updated where it lies, no fresh full-size temporaries for ``a``.
+    """
+    scalars = [n for n, _ in params]
+    printer = ArrayPrinter(scalars=scalars)
     sig = ", ".join(arrays)
     if params:
         sig += ", *, " + ", ".join(f"{n}={v!r}" for n, v in params)
-    body = [f"{name} = {printer._print(stabilize(_flat_symbols(e), set()))}" for name, e in assignments]
+    body = []
+    for name, e in assignments:
+        e = stabilize(_flat_symbols(e), set())
+        target = sp.Symbol(name)
+        if not inplace or name not in arrays:
+            body.append(f"{name} = {printer._print(e)}")
+            continue
+        coeff = sp.expand(e).coeff(target)
+        if coeff.has(target) or not printer._is_scalar(coeff):
+            body.append(f"{name}[...] = {printer._print(e)}")
+            continue
+        rest = e - coeff * target
+        if rest.coeff(target) != 0 or rest.is_Add and any(t.has(target) and t.is_polynomial(target)
+                                                          for t in rest.args):
+            rest = sp.factor_terms(sp.expand(rest))
+        if coeff != 1:
+            body.append(f"{name} *= {printer._print(coeff)}")
+        if rest != 0:
+            neg = sp.factor_terms(-rest)
+            if sp.count_ops(neg) < sp.count_ops(rest):
+                body.append(f"{name} -= {printer._print(neg)}")
+            else:
+                body.append(f"{name} += {printer._print(rest)}")
     body.append("return " + ", ".join(returns))
     return Function(f"def {fname}({sig}):", _indent(body))
 
@@ -275,13 +394,13 @@ def step_function_source(*args) -> str:
 
 
 def rule_function(rd) -> Function:
-    """``NAME_step(w, grad, *state, **params)`` returning the new ``w`` (and state)."""
+    """``NAME_step(w, grad, *state, **params)``: updates ``w`` and the state in place, returns them."""
     rule = rd.rule
     params = [(p.name, p.default) for p in rule.params]
     if rule.counter:
         params.append((rule.counter, 1))
     return step_function(f"{rule.name}_step", ["w", "grad", *rule.state], params,
-                         rd.updates, ["w", *rule.state])
+                         rd.updates, ["w", *rule.state], inplace=True)
 
 
 def rule_source(rd) -> str:

@@ -1,7 +1,7 @@
 """outputs: (Derivation, Report) pairs -> the files of ``output/`` (contents only, no I/O)."""
 from __future__ import annotations
 
-from .codegen import module_source
+from .generate import module_source
 from .report import checks_table
 
 

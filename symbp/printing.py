@@ -32,9 +32,26 @@ Total = sp.Function("Total")
 class ArrayPrinter(NumPyPrinter):
     """Prints elementwise SymPy expressions over array symbols as numpy (``np.`` prefix)."""
 
-    def __init__(self, rename: dict | None = None):
+    def __init__(self, rename: dict | None = None, scalars=()):
         super().__init__({"fully_qualified_modules": True, "allow_unknown_functions": False})
         self.rename = rename or {}
+        self.scalars = set(scalars)
+        self.inplace = True
+
+    def _is_scalar(self, expr) -> bool:
+        return all(s.name in self.scalars for s in expr.free_symbols)
+
+    def _print_Mul(self, expr):
+        """Scalar factors first and together: ``(dout/B)*a`` costs one pass over ``a``, not two."""
+        scalars = [f for f in expr.args if self._is_scalar(f)]
+        arrays = [f for f in expr.args if not self._is_scalar(f)]
+        if len(scalars) < 2 and not (scalars and arrays and not scalars[0].is_Number) or not arrays:
+            return super()._print_Mul(expr)
+        head = sp.Mul(*scalars)
+        text = self._print(head)
+        if not (head.is_Symbol or head.is_Number and head >= 0):
+            text = f"({text})"
+        return text + "*" + self.parenthesize(sp.Mul(*arrays), sp.printing.precedence.PRECEDENCE["Mul"])
 
     def _module_format(self, fqn, register=True):
         return super()._module_format(fqn, register).replace("numpy.", "np.")
@@ -102,6 +119,17 @@ class ArrayPrinter(NumPyPrinter):
                 return " + ".join([em1] + [self._print(t) for t in rest]) if rest else em1
         return super()._print_Add(expr, order)
 
+    def _print_Pow(self, expr, rational=False):
+        base, exp = expr.args
+        prec = sp.printing.precedence.PRECEDENCE["Pow"]
+        if exp == -1:
+            return f"1/{self.parenthesize(base, prec)}"
+        if exp == sp.S.Half:
+            return f"np.sqrt({self._print(base)})"
+        if exp.is_Integer:
+            return f"{self.parenthesize(base, prec)}**{exp.p}"
+        return super()._print_Pow(expr, rational)
+
     def _print_Rational(self, expr):
         return f"{expr.p}/{expr.q}"
 
@@ -166,13 +194,9 @@ def print_stmt(stmt: Stmt, p: ArrayPrinter) -> str:
     raise ValueError(f"unknown statement {op}")
 
 
-def print_program(program: Program, p: ArrayPrinter, cse: bool = True) -> tuple[list[str], list[str]]:
-    """Statement lines and result expressions, common subexpressions shared."""
-    stmts = list(program.stmts)
-    results = list(program.results)
-    if cse:
-        stmts, results = _cse(stmts, results)
-    return [print_stmt(s, p) for s in stmts], [p._print(r) for r in results]
+def prepare_program(program: Program) -> tuple[list[Stmt], list]:
+    """Statements in order and result expressions, common subexpressions shared."""
+    return _cse(list(program.stmts), list(program.results))
 
 
 _EXPR_SLOT = {"assign": 0, "sum": 0}
@@ -204,7 +228,7 @@ def _cse(stmts: list[Stmt], results: list) -> tuple[list[Stmt], list]:
         if stmt.target in done:
             return
         done.add(stmt.target)
-        for dep in sorted(_deps(stmt) & defined, key=str):
+        for dep in sorted(stmt_dependencies(stmt) & defined, key=str):
             emit(extra.get(dep) or next(s for s in new_stmts if s.target == dep))
         ordered.append(stmt)
 
@@ -216,7 +240,7 @@ def _cse(stmts: list[Stmt], results: list) -> tuple[list[Stmt], list]:
     return ordered, list(reduced[len(slots):])
 
 
-def _deps(stmt: Stmt) -> set:
+def stmt_dependencies(stmt: Stmt) -> set:
     out = set()
     for a in stmt.args:
         if isinstance(a, sp.Basic):

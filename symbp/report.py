@@ -1,7 +1,7 @@
 """report: plain-text views of derivations and verification reports (CLI and build)."""
 from __future__ import annotations
 
-from .derive import Derivation, RuleDerivation
+from .derivation import Derivation, RuleDerivation
 from .printing import text
 
 
@@ -40,8 +40,8 @@ def derivation_text(d) -> str:
         if s.jacobian_y is not None:
             out.append(f"    in y       {text(s.jacobian_y)}")
         out.append(f"    VJP        d{name}[{at}] = {text(s.vjp)}")
-    from .codegen import subgradient_text
-    from .derive import subgradients
+    from .generate import subgradient_text
+    from .derivation import subgradients
     for cond, rule in subgradients(m.forward):
         out.append(f"\n  subgradient: {subgradient_text(cond, rule)}")
     from .kernel import build_kernel

@@ -129,15 +129,26 @@ def test_rules_match_torch_optimizers(derivations):
         opt.step()
         return p.detach().numpy()
 
-    np.testing.assert_allclose(step["sgd"](w0, g, lr=0.1), torch_step(torch.optim.SGD, lr=0.1), rtol=1e-12)
-    np.testing.assert_allclose(step["sgd_l2"](w0, g, lr=0.1, alpha=0.05),
+    w = w0.copy()
+    assert step["sgd"](w, g, lr=0.1) is w, "steps update w in place"
+    np.testing.assert_allclose(w, torch_step(torch.optim.SGD, lr=0.1), rtol=1e-12)
+    np.testing.assert_allclose(step["sgd_l2"](w0.copy(), g, lr=0.1, alpha=0.05),
                                torch_step(torch.optim.SGD, lr=0.1, weight_decay=0.1), rtol=1e-12)
-    w, v = step["momentum"](w0, g, np.zeros(20), lr=0.1, mu=0.9)
+    w, v = step["momentum"](w0.copy(), g, np.zeros(20), lr=0.1, mu=0.9)
     np.testing.assert_allclose(w, torch_step(torch.optim.SGD, lr=0.1, momentum=0.9), rtol=1e-12)
-    w, m, v = step["adam"](w0, g, np.zeros(20), np.zeros(20), lr=0.01, t=1)
+    w, m, v = step["adam"](w0.copy(), g, np.zeros(20), np.zeros(20), lr=0.01, t=1)
     np.testing.assert_allclose(w, torch_step(torch.optim.Adam, lr=0.01), rtol=1e-9)
     # L1 has no torch optimizer: a hand oracle (tests/ only)
-    np.testing.assert_allclose(step["sgd_l1"](w0, g, lr=0.1, alpha=0.2), w0 - 0.1 * (g + 0.2 * np.sign(w0)))
+    np.testing.assert_allclose(step["sgd_l1"](w0.copy(), g, lr=0.1, alpha=0.2), w0 - 0.1 * (g + 0.2 * np.sign(w0)))
+    # two momentum steps against torch: the state carries over
+    p = torch.nn.Parameter(torch.tensor(w0.copy()))
+    opt = torch.optim.SGD([p], lr=0.1, momentum=0.9)
+    w, v = w0.copy(), np.zeros(20)
+    for k in range(2):
+        p.grad = torch.tensor(g * (k + 1))
+        opt.step()
+        step["momentum"](w, g * (k + 1), v, lr=0.1, mu=0.9)
+    np.testing.assert_allclose(w, p.detach().numpy(), rtol=1e-12)
 
 
 USER = {

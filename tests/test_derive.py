@@ -4,7 +4,7 @@ import pytest
 import sympy as sp
 
 import symbp
-from symbp.derive import OUTPUT, UPSTREAM
+from symbp.derivation import OUTPUT, UPSTREAM
 
 d_ = sp.KroneckerDelta
 g = sp.IndexedBase(UPSTREAM, real=True)

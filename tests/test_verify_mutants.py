@@ -7,7 +7,7 @@ import pytest
 import sympy as sp
 
 import symbp
-from symbp.derive import UPSTREAM, Derivation, RuleDerivation
+from symbp.derivation import UPSTREAM, Derivation, RuleDerivation
 
 
 def mutate(d: Derivation, name: str, change) -> Derivation:
@@ -75,7 +75,7 @@ def test_mutant_is_caught(derivations, module, inp, what, change):
 
 def test_directional_check_catches_one_wrong_coordinate(derivations):
     """At 10^5 elements a VJP wrong at a single coordinate still fails the directional check."""
-    V = sys.modules["symbp.verify"]
+    V = sys.modules["symbp.verification"]
     good = derivations["sigmoid"]
 
     class OneWrong(V._Evaluator):
@@ -132,7 +132,7 @@ def test_verify_is_seeded(derivations):
 
 def test_kinks_are_avoided():
     """Sampling keeps ReLU inputs and Max ties at least the margin away from the kink."""
-    from symbp.verify import MARGIN, sample
+    from symbp.verification import MARGIN, sample
     d = symbp.derive(symbp.get("max"))
     vals = sample(d.module, {"N": 10 ** 5}, np.random.default_rng(0), d.kinks)
     assert np.min(np.abs(vals["x1"] - vals["x2"])) >= MARGIN * 0.999

@@ -17,36 +17,37 @@ __all__ = ['linear_forward', 'linear_backward', 'relu_forward', 'relu_backward',
 def linear_forward(x, W, b):
     """Linear, forward: out[b, i] = b[i] + sum_k(W[i, k]*x[b, k])
     Shapes: x (B, n), W (m, n), b (m,) -> out (B, m)."""
-    _t0 = x @ W.T
-    out = _t0 + b
+    out = x @ W.T
+    out += b
     return out, (x, W)
 
 
-def linear_backward(dout, cache):
+def linear_backward(dout, cache, needs=(True, True, True)):
     """Linear, vector-Jacobian products (derived by SymPy):
       dx[c, j] = sum_i(W[i, j]*dout[c, i])
       dW[c, j] = sum_b(dout[b, c]*x[b, j])
       db[c] = sum_b(dout[b, c])"""
     x, W = cache
-    dx = dout @ W
-    dW = dout.T @ x
-    db = np.sum(dout, axis=-2)
+    dx = dout @ W if needs[0] else None
+    dW = dout.T @ x if needs[1] else None
+    db = np.sum(dout, axis=-2) if needs[2] else None
     return (dx, dW, db)
 
 
 def relu_forward(x):
     """ReLU, forward: out[i] = where(x[i] >= 0, x[i], 0)
     Elementwise: inputs of any shape (all the same shape), output of that shape."""
-    out = np.maximum(x, 0)
-    return out, (x,)
+    _c0 = (x >= 0)
+    out = x*(_c0)
+    return out, (_c0,)
 
 
 def relu_backward(dout, cache):
     """ReLU, vector-Jacobian products (derived by SymPy):
       dx[c] = where(x[c] >= 0, 1, 0)*dout[c]
     Subgradient: at the kink x[i] = 0, `x[i] >= 0` holds, so that branch's derivative is used."""
-    x, = cache
-    dx = dout*(x >= 0)
+    _c0, = cache
+    dx = dout*(_c0)
     return (dx,)
 
 
@@ -72,31 +73,31 @@ def add_forward(x1, x2):
     return out, ()
 
 
-def add_backward(dout, cache):
+def add_backward(dout, cache, needs=(True, True)):
     """Add, vector-Jacobian products (derived by SymPy):
       dx1[c] = dout[c]
       dx2[c] = dout[c]"""
-    dx1 = dout
-    dx2 = dout
+    dx1 = dout if needs[0] else None
+    dx2 = dout if needs[1] else None
     return (dx1, dx2)
 
 
 def max_forward(x1, x2):
     """Max, forward: out[i] = where(x1[i] > x2[i], x1[i], x2[i])
     Elementwise: inputs of any shape (all the same shape), output of that shape."""
-    out = np.maximum(x1, x2)
-    return out, (x1, x2)
+    _c0 = (x1 > x2)
+    out = np.where(_c0, x1, x2)
+    return out, (_c0,)
 
 
-def max_backward(dout, cache):
+def max_backward(dout, cache, needs=(True, True)):
     """Max, vector-Jacobian products (derived by SymPy):
       dx1[c] = where(x1[c] > x2[c], 1, 0)*dout[c]
       dx2[c] = where(x1[c] > x2[c], 0, 1)*dout[c]
     Subgradient: at the kink x1[i] = x2[i], `x1[i] > x2[i]` is false, so the other branch's derivative is used."""
-    x1, x2 = cache
-    _c0 = (x1 > x2)
-    dx1 = dout*(_c0)
-    dx2 = dout*~(_c0)
+    _c0, = cache
+    dx1 = dout*(_c0) if needs[0] else None
+    dx2 = dout*~(_c0) if needs[1] else None
     return (dx1, dx2)
 
 
@@ -145,8 +146,8 @@ def softmax_backward(dout, cache):
     """SoftMax, vector-Jacobian products (derived by SymPy):
       dx[c, j] = (dout[c, j] - sum_i(dout[c, i]*out[c, i]))*out[c, j]"""
     out, = cache
-    _t0 = np.sum(dout*out, axis=-1, keepdims=True)
-    dx = out*(-_t0 + dout)
+    _t1 = np.sum(dout*out, axis=-1, keepdims=True)
+    dx = out*(-_t1 + dout)
     return (dx,)
 
 
@@ -164,8 +165,8 @@ def log_softmax_backward(dout, cache):
     """LogSoftMax, vector-Jacobian products (derived by SymPy):
       dx[c, j] = -exp(out[c, j])*sum_i(dout[c, i]) + dout[c, j]"""
     out, = cache
-    _t0 = np.sum(dout, axis=-1, keepdims=True)
-    dx = -_t0*np.exp(out) + dout
+    _t1 = np.sum(dout, axis=-1, keepdims=True)
+    dx = -_t1*np.exp(out) + dout
     return (dx,)
 
 
@@ -175,25 +176,24 @@ def cross_entropy_forward(logits, target):
     B = logits.shape[0]
     logits_max = np.max(logits, axis=-1)
     logits_shift = logits - logits_max[..., None]
-    _t0 = np.sum(np.exp(logits_shift), axis=-1, keepdims=True)
+    _c0 = np.exp(logits_shift)
+    _t0 = np.sum(_c0, axis=-1, keepdims=True)
     _t1 = np.take_along_axis(logits_shift, target[..., None], axis=-1)[..., 0]
     _t2 = _t0[:, 0]
     _t3 = np.sum(_t1 - np.log(_t2))
-    out = -_t3/B
-    return out, (target, logits_shift)
+    _c1 = 1/B
+    out = (-_c1)*_t3
+    return out, (target, _c0, _t0, _c1, logits)
 
 
 def cross_entropy_backward(dout, cache):
     """Cross-entropy (NLL of LogSoftMax), vector-Jacobian products (derived by SymPy):
       dlogits[c, j] = dout*(exp(logits[c, j])/sum_k(exp(logits[c, k])) - [j == target[c]])/B"""
-    target, logits_shift = cache
+    target, _c0, _t0, _c1, logits = cache
     dout = float(dout)
-    B = target.shape[0]
-    n = logits_shift.shape[1]
-    _t0 = (target[..., None] == np.arange(n))
-    _c0 = np.exp(logits_shift)
-    _t1 = np.sum(_c0, axis=-1, keepdims=True)
-    dlogits = dout*(_c0/_t1 - _t0)/B
+    n = logits.shape[1]
+    _t4 = (target[..., None] == np.arange(n))
+    dlogits = (_c1*dout)*(_c0/_t0 - _t4)
     return (dlogits, None)
 
 
@@ -202,23 +202,22 @@ def mse_forward(pred, target):
     Shapes: pred (B, n), target (B, n) -> out scalar."""
     B = pred.shape[0]
     n = pred.shape[1]
-    _t0 = np.sum((pred - target)**2)
-    out = _t0/(B*n)
-    return out, (pred, target)
+    _c0 = pred - target
+    _t0 = np.sum(_c0**2)
+    _c1 = 1/(B*n)
+    out = _c1*_t0
+    return out, (_c0, _c1)
 
 
-def mse_backward(dout, cache):
+def mse_backward(dout, cache, needs=(True, True)):
     """Mean squared error, vector-Jacobian products (derived by SymPy):
       dpred[c, j] = 2*dout*(pred[c, j] - target[c, j])/(B*n)
       dtarget[c, j] = 2*dout*(-pred[c, j] + target[c, j])/(B*n)"""
-    pred, target = cache
+    _c0, _c1 = cache
     dout = float(dout)
-    B = pred.shape[0]
-    n = pred.shape[1]
-    _c0 = pred - target
-    _c1 = 2*dout/(B*n)
-    dpred = _c0*_c1
-    dtarget = -_c0*_c1
+    _c2 = 2*_c1*dout
+    dpred = _c2*_c0 if needs[0] else None
+    dtarget = (-_c2)*_c0 if needs[1] else None
     return (dpred, dtarget)
 
 
@@ -227,7 +226,7 @@ def l2_penalty_forward(w, *, alpha=0.0001):
     Elementwise: inputs of any shape (all the same shape), output of that shape.
     Parameters: alpha=0.0001."""
     _t0 = np.sum(w**2)
-    out = _t0*alpha
+    out = alpha*_t0
     return out, (w, alpha)
 
 
@@ -236,7 +235,7 @@ def l2_penalty_backward(dout, cache):
       dw[c] = 2*dout*alpha*w[c]"""
     w, alpha = cache
     dout = float(dout)
-    dw = 2*alpha*dout*w
+    dw = (2*alpha*dout)*w
     return (dw,)
 
 
@@ -245,7 +244,7 @@ def l1_penalty_forward(w, *, alpha=0.0001):
     Elementwise: inputs of any shape (all the same shape), output of that shape.
     Parameters: alpha=0.0001."""
     _t0 = np.sum(np.abs(w))
-    out = _t0*alpha
+    out = alpha*_t0
     return out, (w, alpha)
 
 
@@ -255,7 +254,7 @@ def l1_penalty_backward(dout, cache):
     Subgradient: the derivative of |w[i]| at 0 is sign(0) = 0."""
     w, alpha = cache
     dout = float(dout)
-    dw = alpha*dout*np.sign(w)
+    dw = (alpha*dout)*np.sign(w)
     return (dw,)
 
 
@@ -263,7 +262,7 @@ def sgd_step(w, grad, *, lr=0.01):
     """SGD: one step, elementwise over w (any shape).
       dL/dw = grad[i]   (grad = dC/dw, supplied)
       w <- -lr*grad[i] + w[i]"""
-    w = -grad*lr + w
+    w -= lr*grad
     return w
 
 
@@ -271,7 +270,8 @@ def sgd_l2_step(w, grad, *, lr=0.01, alpha=0.0001):
     """SGD with L2 weight decay: one step, elementwise over w (any shape).
       dL/dw = 2*alpha*w[i] + grad[i]   (grad = dC/dw, supplied)
       w <- -lr*(2*alpha*w[i] + grad[i]) + w[i]"""
-    w = -lr*(2*alpha*w + grad) + w
+    w *= -2*alpha*lr + 1
+    w -= lr*grad
     return w
 
 
@@ -280,7 +280,7 @@ def sgd_l1_step(w, grad, *, lr=0.01, alpha=0.0001):
       dL/dw = alpha*sign(w[i]) + grad[i]   (grad = dC/dw, supplied)
       w <- -lr*(alpha*sign(w[i]) + grad[i]) + w[i]
     Subgradient: sign(0) = 0, so a zero weight gets no L1 pull."""
-    w = -lr*(alpha*np.sign(w) + grad) + w
+    w -= lr*(alpha*np.sign(w) + grad)
     return w
 
 
@@ -289,8 +289,9 @@ def momentum_step(w, grad, velocity, *, lr=0.01, mu=0.9):
       dL/dw = grad[i]   (grad = dC/dw, supplied)
       velocity <- mu*velocity[i] + grad[i]
       w <- -lr*velocity[i] + w[i]"""
-    velocity = grad + mu*velocity
-    w = -lr*velocity + w
+    velocity *= mu
+    velocity += grad
+    w -= lr*velocity
     return w, velocity
 
 
@@ -300,7 +301,9 @@ def adam_step(w, grad, m, v, *, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-08, t=1
       m <- beta1*m[i] + (1 - beta1)*grad[i]
       v <- beta2*v[i] + (1 - beta2)*grad[i]**2
       w <- -lr*m[i]/((1 - beta1**t)*(eps + sqrt(v[i]/(1 - beta2**t)))) + w[i]"""
-    m = beta1*m + grad*(1 - beta1)
-    v = beta2*v + grad**2*(1 - beta2)
-    w = -lr*m/((1 - beta1**t)*(eps + np.sqrt(v/(1 - beta2**t)))) + w
+    m *= beta1
+    m += (1 - beta1)*grad
+    v *= beta2
+    v += (1 - beta2)*grad**2
+    w -= (lr/(1 - beta1**t))*(m/(eps + np.sqrt((1/(1 - beta2**t))*v)))
     return w, m, v

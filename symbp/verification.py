@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from .derive import Derivation
+from .derivation import Derivation
 from .kernel import build_kernel, compile_expression
 from .printing import Total
 from .spec import Module

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from . import __version__
-from .derive import Derivation, RuleDerivation, subgradients
+from .derivation import Derivation, RuleDerivation, subgradients
 from .kernel import build_kernel, rule_function
 from .printing import text
 from .templating import render
