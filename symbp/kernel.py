@@ -74,7 +74,8 @@ def _arrays(module: Module, shifted) -> dict[str, ArraySpec]:
     arrays[OUTPUT] = ArraySpec(OUT, out_ndim, kind)
     for base in shifted:
         t = module.input(str(base.label))
-        arrays[f"{base.label}_max"] = ArraySpec(f"{base.label}_max", len(t.dims) - 1)
+        arrays[f"{base.label}_max"] = ArraySpec(f"{base.label}_max", len(t.dims) - 1,
+                                                layout=(True,) * (len(t.dims) - 1) + (False,))
         arrays[f"{base.label}_shift"] = ArraySpec(f"{base.label}_shift", len(t.dims))
     return arrays
 
@@ -299,8 +300,8 @@ def _print_forward(m: Module, fn: _Part, inputs, shifted, cache, rename) -> Func
         sig += ", *, " + ", ".join(kw)
     body = _size_lines(m, fn.reads(), inputs, rename)
     for b in sorted(shifted, key=str):
-        body.append(f"{b.label}_max = np.max({b.label}, axis=-1)")
-        body.append(f"{b.label}_shift = {b.label} - {b.label}_max[..., None]")
+        body.append(f"{b.label}_max = {b.label}.max(axis=-1, keepdims=True)")
+        body.append(f"{b.label}_shift = {b.label} - {b.label}_max")
     body += fn.lines()
     if m.branches:
         body.append(f"{OUT} = tuple({OUT} for _ in range({m.branches}))")

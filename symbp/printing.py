@@ -7,6 +7,7 @@ as in SymPy's own printers:
 SymPy                                  numpy
 =====================================  =================================================
 ``Piecewise((a, c), (0, True))``       ``a*(c)`` — a mask multiplied, not ``np.where``
+``Sum`` over an axis (``sum``)          ``(…).sum(axis=-1, keepdims=True)``
 ``Piecewise((0, c), (1, True))``       ``~(c)``
 ``Piecewise((a, c), (b, True))``       ``np.where(c, a, b)``
 ``Sigmoid(u)``                         ``0.5 + 0.5*np.tanh(0.5*u)`` (never overflows)
@@ -110,7 +111,15 @@ class ArrayPrinter(NumPyPrinter):
         return f"np.log({self._print(arg)})"
 
     def _print_Add(self, expr, order=None):
+        """Positive terms first, negative ones subtracted: ``g - s``, not ``-s + g``."""
         terms = list(expr.args)
+        if -1 not in terms or not any(isinstance(t, sp.exp) for t in terms):
+            pos = [t for t in terms if not _negative(t)]
+            neg = [-t for t in terms if _negative(t)]
+            if pos and neg:
+                prec = sp.printing.precedence.PRECEDENCE["Add"]
+                text = " + ".join(self.parenthesize(t, prec) for t in pos)
+                return text + "".join(f" - {self.parenthesize(t, prec + 1)}" for t in neg)
         if -1 in terms:
             exps = [t for t in terms if isinstance(t, sp.exp)]
             if exps:
@@ -138,6 +147,10 @@ class ArrayPrinter(NumPyPrinter):
 
     def _print_Float(self, expr):
         return repr(float(expr))
+
+
+def _negative(term) -> bool:
+    return term.could_extract_minus_sign() if not term.is_Number else term < 0
 
 
 def _extreme(a, b, cond) -> str | None:
@@ -174,9 +187,10 @@ def print_stmt(stmt: Stmt, p: ArrayPrinter) -> str:
         return f"{name} = {p._print(a[0])}"
     if op == "sum":
         body, axis, keep = a
-        if axis is None:
-            return f"{name} = np.sum({p._print(body)})"
-        return f"{name} = np.sum({p._print(body)}, axis={axis}" + (", keepdims=True)" if keep else ")")
+        arr = p._print(body) if isinstance(body, sp.Symbol) else f"({p._print(body)})"
+        if axis is None:  # the method: np.sum's Python dispatch costs a microsecond per call
+            return f"{name} = {arr}.sum()"
+        return f"{name} = {arr}.sum(axis={axis}" + (", keepdims=True)" if keep else ")")
     if op == "matmul":
         x, tx, y, ty = a
         return f"{name} = {p._print(x)}{'.T' if tx else ''} @ {p._print(y)}{'.T' if ty else ''}"

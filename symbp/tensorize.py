@@ -61,6 +61,7 @@ class ArraySpec:
     name: str
     ndim: int
     kind: str = "array"
+    layout: tuple | None = None  # axis flags when some axes are kept size-1 (keepdims)
 
 
 Node = tuple  # (expr, labels, leaves)
@@ -76,7 +77,7 @@ class Lowerer:
         self.symbols = {label: sp.Symbol(spec.name) for label, spec in arrays.items()}
         for label, spec in arrays.items():
             ndim = {"array": spec.ndim, "flat": 1, "tuple": 1}.get(spec.kind, 0)
-            self.program.layouts[self.symbols[label]] = (True,) * ndim
+            self.program.layouts[self.symbols[label]] = spec.layout or (True,) * ndim
         self._memo: dict = {}
         self._sizes: dict = {}
         self._opaque: dict = {}

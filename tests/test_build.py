@@ -67,3 +67,16 @@ def test_collect_reports_every_module():
     files, ok = collect()
     assert ok
     assert "numpy/symbp_nn.py" in files
+
+
+def test_build_is_identical_across_hash_seeds(tmp_path):
+    """Set and dict orders must not leak into the files: two processes, two hash seeds."""
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        proc = subprocess.run([sys.executable, "-m", "symbp.cli", "build", "--out", str(out)],
+                              capture_output=True, text=True, env=env, cwd=ROOT)
+        assert proc.returncode == 0, proc.stderr
+        outs.append(_tree(out))
+    assert outs[0] == outs[1]

@@ -30,7 +30,7 @@ def linear_backward(dout, cache, needs=(True, True, True)):
     x, W = cache
     dx = dout @ W if needs[0] else None
     dW = dout.T @ x if needs[1] else None
-    db = np.sum(dout, axis=-2) if needs[2] else None
+    db = dout.sum(axis=-2) if needs[2] else None
     return (dx, dW, db)
 
 
@@ -134,10 +134,10 @@ def tanh_backward(dout, cache):
 def softmax_forward(x):
     """SoftMax, forward: out[b, i] = exp(x[b, i])/sum_k(exp(x[b, k]))
     Shapes: x (B, n) -> out (B, n)."""
-    x_max = np.max(x, axis=-1)
-    x_shift = x - x_max[..., None]
+    x_max = x.max(axis=-1, keepdims=True)
+    x_shift = x - x_max
     _c0 = np.exp(x_shift)
-    _t0 = np.sum(_c0, axis=-1, keepdims=True)
+    _t0 = _c0.sum(axis=-1, keepdims=True)
     out = _c0/_t0
     return out, (out,)
 
@@ -146,17 +146,17 @@ def softmax_backward(dout, cache):
     """SoftMax, vector-Jacobian products (derived by SymPy):
       dx[c, j] = (dout[c, j] - sum_i(dout[c, i]*out[c, i]))*out[c, j]"""
     out, = cache
-    _t1 = np.sum(dout*out, axis=-1, keepdims=True)
-    dx = out*(-_t1 + dout)
+    _t1 = (dout*out).sum(axis=-1, keepdims=True)
+    dx = out*(dout - _t1)
     return (dx,)
 
 
 def log_softmax_forward(x):
     """LogSoftMax, forward: out[b, i] = -log(sum_k(exp(x[b, k]))) + x[b, i]
     Shapes: x (B, n) -> out (B, n)."""
-    x_max = np.max(x, axis=-1)
-    x_shift = x - x_max[..., None]
-    _t0 = np.sum(np.exp(x_shift), axis=-1, keepdims=True)
+    x_max = x.max(axis=-1, keepdims=True)
+    x_shift = x - x_max
+    _t0 = (np.exp(x_shift)).sum(axis=-1, keepdims=True)
     out = x_shift - np.log(_t0)
     return out, (out,)
 
@@ -165,8 +165,8 @@ def log_softmax_backward(dout, cache):
     """LogSoftMax, vector-Jacobian products (derived by SymPy):
       dx[c, j] = -exp(out[c, j])*sum_i(dout[c, i]) + dout[c, j]"""
     out, = cache
-    _t1 = np.sum(dout, axis=-1, keepdims=True)
-    dx = -_t1*np.exp(out) + dout
+    _t1 = dout.sum(axis=-1, keepdims=True)
+    dx = dout - _t1*np.exp(out)
     return (dx,)
 
 
@@ -174,13 +174,13 @@ def cross_entropy_forward(logits, target):
     """Cross-entropy (NLL of LogSoftMax), forward: out = -sum_i,b((-log(sum_k(exp(logits[b, k]))) + logits[b, i])*[i == target[b]])/B
     Shapes: logits (B, n), target (B,) -> out scalar."""
     B = logits.shape[0]
-    logits_max = np.max(logits, axis=-1)
-    logits_shift = logits - logits_max[..., None]
+    logits_max = logits.max(axis=-1, keepdims=True)
+    logits_shift = logits - logits_max
     _c0 = np.exp(logits_shift)
-    _t0 = np.sum(_c0, axis=-1, keepdims=True)
+    _t0 = _c0.sum(axis=-1, keepdims=True)
     _t1 = np.take_along_axis(logits_shift, target[..., None], axis=-1)[..., 0]
     _t2 = _t0[:, 0]
-    _t3 = np.sum(_t1 - np.log(_t2))
+    _t3 = (_t1 - np.log(_t2)).sum()
     _c1 = 1/B
     out = (-_c1)*_t3
     return out, (target, _c0, _t0, _c1, logits)
@@ -203,7 +203,7 @@ def mse_forward(pred, target):
     B = pred.shape[0]
     n = pred.shape[1]
     _c0 = pred - target
-    _t0 = np.sum(_c0**2)
+    _t0 = (_c0**2).sum()
     _c1 = 1/(B*n)
     out = _c1*_t0
     return out, (_c0, _c1)
@@ -225,7 +225,7 @@ def l2_penalty_forward(w, *, alpha=0.0001):
     """L2 penalty, forward: out = alpha*sum_i(w[i]**2)
     Elementwise: inputs of any shape (all the same shape), output of that shape.
     Parameters: alpha=0.0001."""
-    _t0 = np.sum(w**2)
+    _t0 = (w**2).sum()
     out = alpha*_t0
     return out, (w, alpha)
 
@@ -243,7 +243,7 @@ def l1_penalty_forward(w, *, alpha=0.0001):
     """L1 penalty, forward: out = alpha*sum_i(Abs(w[i]))
     Elementwise: inputs of any shape (all the same shape), output of that shape.
     Parameters: alpha=0.0001."""
-    _t0 = np.sum(np.abs(w))
+    _t0 = (np.abs(w)).sum()
     out = alpha*_t0
     return out, (w, alpha)
 
@@ -270,7 +270,7 @@ def sgd_l2_step(w, grad, *, lr=0.01, alpha=0.0001):
     """SGD with L2 weight decay: one step, elementwise over w (any shape).
       dL/dw = 2*alpha*w[i] + grad[i]   (grad = dC/dw, supplied)
       w <- -lr*(2*alpha*w[i] + grad[i]) + w[i]"""
-    w *= -2*alpha*lr + 1
+    w *= 1 - 2*alpha*lr
     w -= lr*grad
     return w
 
