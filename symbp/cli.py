@@ -146,7 +146,13 @@ def cmd_build(args) -> int:
     bad = [x for x in langs if x not in ("en", "vi")]
     if bad or not langs:
         raise UsageError(f"unknown language {bad[0] if bad else args.lang!r}: choose from en, vi")
-    ok = build(args.out, langs=langs, pdf=args.pdf, progress=sys.stderr.isatty())
+    from .pdf import PdfError
+    try:
+        ok = build(args.out, langs=langs, pdf=args.pdf, progress=sys.stderr.isatty())
+    except PdfError as exc:
+        first = next((ln for ln in str(exc).splitlines() if ln.startswith("!")), "see the log")
+        print(f"symbp: error: {str(exc).splitlines()[0]} {first}", file=sys.stderr)
+        return 1
     return 0 if ok else 1
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import keyword
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -47,6 +47,7 @@ class Kernel:
     forward: Function
     backward: Function
     cache: tuple[str, ...]
+    parts: tuple = field(default=(), compare=False, repr=False)
 
     @property
     def source(self) -> str:
@@ -279,7 +280,33 @@ def build_kernel(d: Derivation) -> Kernel:
 
     fwd_src = _print_forward(m, fwd, inputs, shifted, cache, rename)
     bwd_src = _print_backward(m, bwd, cache, rename)
-    return Kernel(name, fwd_src, bwd_src, cache)
+    return Kernel(name, fwd_src, bwd_src, cache, parts=(fwd, bwd))
+
+
+def matrix_parts(d: Derivation, name: str):
+    """The statements and result of the VJP for input ``name`` (for the documents' matrix form),
+    and, when it is one matrix product, its shape bookkeeping ``(B×n) = (B×m)(m×n)``."""
+    fwd, bwd = build_kernel(d).parts
+    k = bwd.result_names.index(f"d{name}")
+    result = bwd.results[k]
+    stmts = fwd.stmts + bwd.stmts
+    by_target = {st.target: st for st in stmts}
+    needed, todo = set(), list(result.free_symbols)
+    while todo:
+        sym = todo.pop()
+        if sym in by_target and sym not in needed:
+            needed.add(sym)
+            todo += list(stmt_dependencies(by_target[sym]))
+    chosen = [st for st in stmts if st.target in needed]
+    shapes = bwd.program.lowerer.program.shapes
+    products = [sym for sym in result.free_symbols if sym in shapes]
+    bookkeeping = ""
+    if len(products) == 1 and all(s in shapes or s.name in bwd.program.printer.scalars
+                                  for s in result.free_symbols if s in by_target or s == products[0]):
+        left, right, out = shapes[products[0]]
+        fmt = lambda dims: "(" + r" \times ".join(sp.latex(x) for x in dims) + ")" if dims else "(1)"
+        bookkeeping = f"{fmt(out)} = {fmt(left)}\,{fmt(right)}"
+    return chosen, result, bookkeeping
 
 
 def _sizes_used(reads: set, m: Module, rename: dict) -> list[str]:

@@ -40,6 +40,7 @@ class Tensor:
     kind: str = "real"
     low: float = -2.0
     high: float = 2.0
+    symbol: str = ""  # how the documents write it (LaTeX); default: the name
 
     @property
     def differentiable(self) -> bool:

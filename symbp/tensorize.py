@@ -47,6 +47,7 @@ class Program:
     stmts: list[Stmt] = field(default_factory=list)
     results: list[sp.Expr] = field(default_factory=list)
     layouts: dict = field(default_factory=dict)
+    shapes: dict = field(default_factory=dict)  # matmul target -> (left, right, out) sizes
 
 
 @dataclass(frozen=True)
@@ -314,6 +315,10 @@ class Lowerer:
         tb = len(lb) == 2 and lb[1] == var
         out_labels = ra + rb
         out = self._emit("matmul", (a, ta, b, tb), (True,) * len(out_labels))
+        used_a = (la[::-1] if ta else la)
+        used_b = (lb[::-1] if tb else lb)
+        self.program.shapes[out] = tuple(tuple(self._sizes.get(x, x) for x in ls)
+                                         for ls in (used_a, used_b, out_labels))
         return out, out_labels, ({out: out_labels} if out_labels else {})
 
     def _materialize(self, node: Node):

@@ -9,8 +9,8 @@ B, n, N = size("B"), size("n"), size("N")
 
 def cross_entropy() -> Module:
     """Mean over the batch of the NLL of log_softmax, with integer class targets."""
-    logits = Tensor("logits", ("B", "n"))
-    target = Tensor("target", ("B",), kind="class")
+    logits = Tensor("logits", ("B", "n"), symbol="z")
+    target = Tensor("target", ("B",), kind="class", symbol="t")
     log_softmax = logits[b, i] - sp.log(sp.Sum(sp.exp(logits[b, k]), (k, 0, n - 1)))
     nll = -sp.Sum(sp.KroneckerDelta(i, target[b]) * log_softmax, (i, 0, n - 1), (b, 0, B - 1)) / B
     return Module("cross_entropy", "Cross-entropy (NLL of LogSoftMax)", (logits, target), (), (),
@@ -19,7 +19,7 @@ def cross_entropy() -> Module:
 
 def mse() -> Module:
     """Mean over all elements of the squared error (PyTorch's default reduction)."""
-    pred, target = Tensor("pred", ("B", "n")), Tensor("target", ("B", "n"))
+    pred, target = Tensor("pred", ("B", "n"), symbol="p"), Tensor("target", ("B", "n"), symbol="t")
     err = sp.Sum((pred[b, i] - target[b, i]) ** 2, (i, 0, n - 1), (b, 0, B - 1)) / (B * n)
     return Module("mse", "Mean squared error", (pred, target), (), (), err,
                   source="L = mean((pred - target)^2)")

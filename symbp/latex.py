@@ -1,0 +1,187 @@
+"""latex: index-form expressions and array programs as LaTeX (the documents' formulas).
+
+Two printers, special cases as ``_print_X`` methods:
+
+* :class:`IndexLatex` — index form: ``x[b, k]`` -> ``x_{bk}``, ``KroneckerDelta(i, j)`` ->
+  ``\\delta_{ij}``, ``Sum`` -> ``\\sum_{k}``, the upstream gradient ``_g`` -> ``g``, the output
+  ``_y`` -> ``y``, parameters by their usual letters (``lr`` -> ``\\eta``);
+* :func:`matrix_form` — an array program (see :mod:`symbp.tensorize`) inlined into matrix
+  notation: ``matmul`` -> ``G W``, transposes ``^\\top``, elementwise products ``\\odot``, a
+  row sum ``(\\cdot)\\mathbf{1}``, a column sum ``\\mathbf{1}^\\top(\\cdot)``.
+"""
+from __future__ import annotations
+
+import re
+
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+
+from .derivation import OUTPUT, UPSTREAM
+
+PARAM_LATEX = {"lr": r"\eta", "mu": r"\mu", "beta1": r"\beta_1", "beta2": r"\beta_2",
+               "eps": r"\epsilon", "alpha": r"\alpha", "grad": r"\frac{\partial C}{\partial w}"}
+
+
+class IndexLatex(LatexPrinter):
+    """Index-form SymPy expressions in the notes' notation."""
+
+    def __init__(self, names: dict | None = None):
+        super().__init__({"fold_short_frac": False, "mul_symbol": None})
+        self.names = {UPSTREAM: "g", OUTPUT: "y", **PARAM_LATEX, **(names or {})}
+
+    def _name(self, name: str) -> str:
+        if name in self.names:
+            return self.names[name]
+        if len(name) > 1 and "_" not in name and name.isalpha():
+            return rf"\mathrm{{{name}}}" if name not in ("alpha", "beta", "gamma", "sigma") else "\\" + name
+        return super()._print_Symbol(sp.Symbol(name))
+
+    def _print_Symbol(self, expr, style="plain"):
+        return self._name(expr.name)
+
+    def _print_IndexedBase(self, expr):
+        return self._name(str(expr.label))
+
+    def _print_Indexed(self, expr):
+        name = str(expr.base.label)
+        subs = [self._print(i) for i in expr.indices]
+        if name == "grad":
+            return rf"\frac{{\partial C}}{{\partial w_{{{''.join(subs)}}}}}"
+        numbered = re.fullmatch(r"([A-Za-z]+)(\d+)", name)
+        if numbered and name not in self.names:  # x1[i] -> x_{1,i}
+            base, subs = numbered.group(1), [numbered.group(2)] + subs
+        else:
+            base = self._print(expr.base)
+        sep = "" if all(len(s) == 1 for s in subs) and not numbered else ","
+        return f"{base}_{{{sep.join(subs)}}}"
+
+    def _print_KroneckerDelta(self, expr, exp=None):
+        a, b = (self._print(x) for x in expr.args)
+        sep = "" if len(a) == 1 and len(b) == 1 else ","
+        return rf"\delta_{{{a}{sep}{b}}}"
+
+    def _print_Sum(self, expr):
+        over = "".join(self._print(v) for v, *_ in expr.limits[::-1])
+        body = self._print(expr.function)
+        if isinstance(expr.function, sp.Add):
+            body = rf"\left({body}\right)"
+        return rf"\sum_{{{over}}} {body}"
+
+    def _print_sign(self, expr, exp=None):
+        return rf"\operatorname{{sign}}\left({self._print(expr.args[0])}\right)"
+
+    def _print_Function(self, expr, exp=None):
+        name = expr.func.__name__
+        if name == "Sigmoid":
+            return rf"\sigma\left({self._print(expr.args[0])}\right)"
+        return super()._print_Function(expr, exp)
+
+
+def latex(expr, names=None) -> str:
+    return IndexLatex(names).doprint(expr)
+
+
+def display_names(module) -> dict[str, str]:
+    """How a module's inputs are written (``logits`` -> ``z``); the output is ``y`` unless an
+    input already is."""
+    names = {t.name: t.symbol for t in module.inputs if t.symbol}
+    if any(t.name == "y" for t in module.inputs):
+        names["_y"] = r"\tilde{y}"
+    return names
+
+
+# -- matrix form -------------------------------------------------------------------------------
+class _MatrixLatex(IndexLatex):
+    """Elementwise expressions over whole arrays: ``\\odot`` between arrays."""
+
+    def __init__(self, arrays: set[str], names: dict):
+        super().__init__(names)
+        self.arrays = arrays
+
+    def _is_array(self, e) -> bool:
+        return any(s.name in self.arrays for s in e.free_symbols)
+
+    def _print_Mul(self, expr):
+        arrays = [f for f in expr.args if self._is_array(f)]
+        if len(arrays) < 2:
+            return super()._print_Mul(expr)
+        scalars = [f for f in expr.args if not self._is_array(f)]
+        parts = []
+        for f in arrays:
+            text = self._print(f)
+            parts.append(rf"\left({text}\right)" if isinstance(f, sp.Add) else text)
+        head = self._print(sp.Mul(*scalars)) if scalars else ""
+        if head == "-1":
+            head = "-"
+        return (head + " " if head and head != "-" else head) + r" \odot ".join(parts)
+
+    def _print_Add(self, expr, order=None):
+        """Positive terms first: ``G - (G \odot Y)\mathbf{1}``."""
+        pos = [t for t in expr.args if not t.could_extract_minus_sign()]
+        neg = [-t for t in expr.args if t.could_extract_minus_sign()]
+        if not pos or not neg:
+            return super()._print_Add(expr, order)
+        text = " + ".join(self._print(t) for t in pos)
+        for t in neg:
+            part = self._print(t)
+            text += f" - \\left({part}\\right)" if isinstance(t, sp.Add) else f" - {part}"
+        return text
+
+    def _print_Piecewise(self, expr):
+        pairs = expr.args
+        if len(pairs) == 2 and pairs[1].cond is sp.true and pairs[1].expr == 0:
+            mask = rf"\mathbb{{1}}\left[{self._print(pairs[0].cond)}\right]"
+            return mask if pairs[0].expr == 1 else rf"{self._print(pairs[0].expr)} \odot {mask}"
+        if len(pairs) == 2 and pairs[1].cond is sp.true and pairs[0].expr == 0 and pairs[1].expr == 1:
+            return rf"\mathbb{{1}}\left[\neg\left({self._print(pairs[0].cond)}\right)\right]"
+        return super()._print_Piecewise(expr)
+
+
+def matrix_form(stmts, result, display: dict[str, str], arrays: set[str]) -> str:
+    """Inline the statements of an array program into one matrix-notation formula."""
+    names = dict(display)
+    texts: dict[str, str] = {}
+    array_names = set(arrays)
+    printer = _MatrixLatex(array_names, names)
+    for st in stmts:
+        array_names.add(st.target.name)
+        names[st.target.name] = texts[st.target.name] = _stmt_latex(st, printer, texts)
+        printer.names = names
+    return printer.doprint(result)
+
+
+def _group(text: str) -> str:
+    return text if text.replace("^\\top", "").replace("_", "").replace("{", "").replace("}", "").isalnum() \
+        else rf"\left({text}\right)"
+
+
+def _stmt_latex(st, p: _MatrixLatex, texts) -> str:
+    op, a = st.op, st.args
+    if op == "view":
+        src, squeeze, perm, expand = a
+        base = p._print(src)
+        return _group(base) + r"^\top" if perm == (1, 0) else base
+    if op == "assign":
+        return p._print(a[0])
+    if op == "sum":
+        body, axis, keep = a
+        inner = p._print(body)
+        if axis is None:
+            return rf"\textstyle\sum {_group(inner)}"
+        if axis == -1:
+            return rf"{_group(inner)}\,\mathbf{{1}}"
+        return rf"\mathbf{{1}}^\top {_group(inner)}"
+    if op == "matmul":
+        x, tx, y, ty = a
+        left = _group(p._print(x)) + (r"^\top" if tx else "")
+        right = _group(p._print(y)) + (r"^\top" if ty else "")
+        return f"{left} {right}"
+    if op == "onehot":
+        return rf"\operatorname{{onehot}}\left({p._print(a[0])}\right)"
+    if op == "gather":
+        return rf"\operatorname{{pick}}\left({p._print(a[0])}, {p._print(a[1])}\right)"
+    if op == "tuple_sum":
+        return rf"\textstyle\sum_r {p._print(a[0])}_r"
+    if op == "item":
+        return rf"{p._print(a[0])}_{{{a[1] + 1}}}"
+    raise ValueError(op)
