@@ -304,8 +304,10 @@ def matrix_parts(d: Derivation, name: str):
     if len(products) == 1 and all(s in shapes or s.name in bwd.program.printer.scalars
                                   for s in result.free_symbols if s in by_target or s == products[0]):
         left, right, out = shapes[products[0]]
-        fmt = lambda dims: "(" + r" \times ".join(sp.latex(x) for x in dims) + ")" if dims else "(1)"
-        bookkeeping = f"{fmt(out)} = {fmt(left)}\,{fmt(right)}"
+
+        def fmt(dims):
+            return "(" + r" \times ".join(sp.latex(x) for x in dims) + ")" if dims else "(1)"
+        bookkeeping = rf"{fmt(out)} = {fmt(left)}\,{fmt(right)}"
     return chosen, result, bookkeeping
 
 

@@ -116,7 +116,7 @@ class _MatrixLatex(IndexLatex):
         return (head + " " if head and head != "-" else head) + r" \odot ".join(parts)
 
     def _print_Add(self, expr, order=None):
-        """Positive terms first: ``G - (G \odot Y)\mathbf{1}``."""
+        r"""Positive terms first: ``G - (G \odot Y)\mathbf{1}``."""
         pos = [t for t in expr.args if not t.could_extract_minus_sign()]
         neg = [-t for t in expr.args if t.could_extract_minus_sign()]
         if not pos or not neg:

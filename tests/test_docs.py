@@ -1,0 +1,156 @@
+"""Teaching documents: every page exists in both languages, the Vietnamese keeps the English in
+comments, claims hold, templates match golden files (regenerate: SYMBP_UPDATE_GOLDEN=1), and both
+LaTeX books compile."""
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import symbp
+from conftest import ON_CI
+from symbp.build import collect
+from symbp.claims import CLAIMS, claims
+from symbp.render import module_blocks, page_md, page_tex, rule_blocks, tex_text
+
+GOLDEN = Path(__file__).parent / "golden"
+NAMES = list(symbp.catalog()) + list(symbp.rules())
+
+
+@pytest.fixture(scope="module")
+def files():
+    out, ok = collect()
+    assert ok
+    return out
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_module_has_its_pages(files, name):
+    for path in (f"md/en/{name}.md", f"md/vi/{name}.md", f"tex/{name}.tex", f"tex/vi/{name}.tex"):
+        assert path in files, path
+    for book in ("tex/symbp.tex", "tex/symbp-vi.tex"):
+        assert (f"\\input{{{name}}}" if "vi" not in book else f"\\input{{vi/{name}}}") in files[book]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_markdown_format(files, name):
+    for lang in ("en", "vi"):
+        text = files[f"md/{lang}/{name}.md"]
+        front = text.split("---")[1]
+        assert f"lang-ref: symbp-{name}" in front and f"lang: {lang}" in front and "title:" in front
+        if lang == "vi":
+            assert "translator:" in front and "translator-date:" in front
+        lines = text.splitlines()
+        opens = [k for k, line in enumerate(lines) if line.strip() in ("$$", "<!--$$")]
+        assert len(opens) % 2 == 0, "display math must be in $$ blocks on their own lines"
+        assert "$$$" not in text
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_vietnamese_keeps_each_english_block_in_a_comment_before_its_translation(files, name):
+    en = files[f"md/en/{name}.md"].split("---", 2)[2]
+    vi = files[f"md/vi/{name}.md"].split("---", 2)[2]
+    comments = re.findall(r"<!--(.*?)-->\n\n(.+?)(?=\n\n|\Z)", vi, flags=re.S)
+    assert comments, "no <!-- English --> blocks"
+    english_blocks = [c.strip() for c, _ in comments]
+    # every heading and paragraph of the English page is one of the comments, in order
+    en_blocks = [b.strip() for b in re.split(r"\n\n+", en) if b.strip()
+                 and not b.startswith(("|", "```", "<center>", "def ", "    "))
+                 and not b.startswith("$$")]
+    at = 0
+    for block in en_blocks:  # in order: each English block is the next matching comment
+        assert block in english_blocks[at:], f"missing or out of order: {block[:60]}"
+        at = english_blocks.index(block, at) + 1
+    for original, translation in comments:
+        if original.strip().startswith("#"):
+            assert translation.startswith("#" * original.strip().split()[0].count("#"))
+    # the translation is Vietnamese, not a copy
+    assert "lan truyền ngược" in vi or "Gradient theo" in vi or "Hàm mất mát" in vi
+
+
+def test_vietnamese_uses_the_course_terms(files):
+    vi = "\n".join(v for k, v in files.items() if k.startswith("md/vi/")).lower()
+    for term in ("lan truyền ngược", "ma trận Jacobian", "gradient", "quy tắc chuỗi", "hàm chi phí",
+                 "đạo hàm riêng", "suy giảm trọng số", "bão hòa"):
+        assert term.lower() in vi, term
+
+
+@pytest.mark.parametrize("name", sorted(CLAIMS))
+def test_the_notes_claims_hold(derivations, name):
+    found = claims(name, derivations[name])
+    assert found and all(c.holds for c in found), [c.key for c in found if not c.holds]
+
+
+def test_pages_show_each_step(files):
+    page = files["md/en/softmax.md"]
+    for needle in ("\\frac{\\partial y_{bi}}{\\partial x_{cj}}", "\\delta_{ij} - y_{bj}",
+                   "1 \\times N", "(1\\times N) = (1\\times M)\\,(M\\times N)", "def softmax_backward",
+                   "proved by SymPy", "| `x` | `directional` |"):
+        assert needle in page, needle
+    linear = files["md/en/linear.md"]
+    assert "(B \\times n) = (B \\times m)\\,(m \\times n)" in linear
+    assert "G^\\top x" in linear
+    l2 = files["md/en/sgd_l2.md"]
+    assert "Correction to the notes" in l2 and "2 \\alpha \\eta" in l2.replace("- 2", "2")
+    relu = files["md/en/relu.md"]
+    assert "holds there" in relu and "x_{i} \\geq 0" in relu
+
+
+def test_figures_are_svg_and_pdf(files):
+    for stem in ("activation_relu", "activation_sigmoid", "activation_tanh", "softplus", "graph"):
+        svg = files[f"figures/{stem}.svg"]
+        assert svg.startswith(b"<?xml") and b"<svg" in svg
+        assert files[f"tex/figures/{stem}.pdf"].startswith(b"%PDF")
+    assert "figures/graph.svg" in files["README.md"]
+    assert "\\begin{tikzpicture}" in files["tex/symbp.tex"]
+
+
+def test_index_lists_every_module_with_status(files):
+    index = files["README.md"]
+    for name in NAMES:
+        assert f"(`{name}`) | [en](md/en/{name}.md) · [vi](md/vi/{name}.md) | verified |" in index
+
+
+def test_tex_text_escapes_prose_but_not_math():
+    assert tex_text("a_b & `log_softmax` $x_i$ 50%") == r"a\_b \& \texttt{log\_softmax} $x_i$ 50\%"
+
+
+# -- golden files --------------------------------------------------------------------------------
+def _golden_pages(derivations):
+    relu, sgd = derivations["relu"], derivations["sgd_l2"]
+    rep_relu = symbp.verify(relu, sizes=(2,), large=False)
+    rep_sgd = symbp.verify(sgd, sizes=(2,), large=False)
+    out = {}
+    for lang in ("en", "vi"):
+        out[f"relu.{lang}.md"] = page_md("relu", "ReLU", module_blocks(relu, rep_relu, lang, {}), lang)
+        out[f"sgd_l2.{lang}.md"] = page_md("sgd_l2", "SGD", rule_blocks(sgd, rep_sgd, lang), lang)
+    out["relu.tex"] = page_tex("relu", "ReLU", module_blocks(relu, rep_relu, "en", {}))
+    return out
+
+
+def test_templates_match_golden_files(derivations):
+    """Regenerate with SYMBP_UPDATE_GOLDEN=1 after a deliberate template change, then review the diff."""
+    pages = _golden_pages(derivations)
+    update = os.environ.get("SYMBP_UPDATE_GOLDEN") == "1"
+    for name, text in pages.items():
+        path = GOLDEN / name
+        if update:
+            path.write_text(text, encoding="utf-8")
+        assert path.exists(), f"missing golden file {name}: run with SYMBP_UPDATE_GOLDEN=1"
+        assert path.read_text(encoding="utf-8") == text, f"{name} differs from its golden file"
+
+
+# -- LaTeX ---------------------------------------------------------------------------------------
+def test_both_books_compile(tmp_path):
+    if not shutil.which("pdflatex"):
+        if ON_CI:
+            pytest.fail("pdflatex missing under CI: .ci/run installs TeX Live")
+        pytest.skip("pdflatex not installed")
+    from symbp.build import build
+    from symbp.pdf import compile_books
+    build(tmp_path)
+    pdfs = compile_books(tmp_path, ("en", "vi"))
+    for pdf in pdfs:
+        data = pdf.read_bytes()
+        assert data.startswith(b"%PDF") and len(data) > 50_000
