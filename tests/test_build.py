@@ -80,3 +80,14 @@ def test_build_is_identical_across_hash_seeds(tmp_path):
         assert proc.returncode == 0, proc.stderr
         outs.append(_tree(out))
     assert outs[0] == outs[1]
+
+
+def test_wheel_ships_every_subpackage_and_the_templates():
+    """`pip install .` must carry symbp/* packages and templates/ (named in pyproject.toml)."""
+    import tomllib
+    conf = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    shipped = set(conf["packages"])
+    found = {".".join(p.relative_to(ROOT).parent.parts) for p in (ROOT / "symbp").rglob("__init__.py")}
+    assert found <= shipped, f"not shipped: {sorted(found - shipped)}"
+    assert conf["package-dir"]["symbp.templates"] == "templates"
+    assert "*.j2" in conf["package-data"]["symbp.templates"]
