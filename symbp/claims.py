@@ -137,7 +137,52 @@ def _sgd_l2(rd):
                 d_norm == 2 * w[i] and sp.simplify(rd.penalty_grad - 2 * sp.Symbol("alpha", real=True) * w[i]) == 0)
 
 
+def _dropout(d):
+    from sympy.stats import Bernoulli, E
+    p = sp.Symbol("p", positive=True)
+    x = sp.Symbol("x", real=True)
+    mask = Bernoulli("m", 1 - p)
+    scaled = sp.simplify(E(x * mask / (1 - p)))
+    unscaled = sp.simplify(E(x * mask))
+    yield Claim("claim.dropout.mean",
+                rf"m \sim \mathrm{{Bernoulli}}(1-p): \quad \mathbb{{E}}\left[\frac{{x\,m}}{{1-p}}\right] = "
+                rf"{sp.latex(scaled)}, \qquad \mathbb{{E}}[x\,m] = {sp.latex(unscaled)}",
+                sp.simplify(scaled - x) == 0 and sp.simplify(unscaled - (1 - p) * x) == 0)
+
+
+def _normalize(d):
+    m = d.module
+    b, i = m.index
+    B = sp.Symbol("B", integer=True, positive=True)
+    # the sigma > eps branch: y = (x - m) / sigma
+    y_sigma = m.forward.replace(lambda e: isinstance(e, sp.Piecewise), lambda e: e.args[0].expr)
+    mean_val = _simplify_sums(_pull_all(sp.Sum(y_sigma, (b, 0, B - 1)) / B))
+    var_val = _simplify_sums(_pull_all(sp.expand(sp.Sum(y_sigma ** 2, (b, 0, B - 1)) / B)))
+    yield Claim("claim.normalize.stats",
+                rf"\frac{{1}}{{B}}\sum_b y_{{bi}} = {sp.latex(mean_val)}, \qquad "
+                rf"\frac{{1}}{{B}}\sum_b y_{{bi}}^2 = {sp.latex(var_val)} \quad (\sigma_i > \epsilon)",
+                mean_val == 0 and var_val == 1)
+
+
+def _simplify_sums(expr):
+    """Simplify with every (canonically renamed) sum as an opaque symbol."""
+    expr = _rename_dummies(expr).replace(
+        lambda e: isinstance(e, sp.Sum) and not e.function.has(e.limits[0][0]), lambda e: e.doit())
+    sums = {su: sp.Dummy(f"S{k}") for k, su in enumerate(sorted(expr.atoms(sp.Sum), key=str))}
+    return sp.cancel(sp.simplify(expr.xreplace(sums))).xreplace({v: k for k, v in sums.items()})
+
+
+def _pull_all(expr):
+    from .derivation import _pull_out_of_sums
+    expr = sp.expand(expr)
+    expr = expr.replace(lambda e: isinstance(e, sp.Sum), lambda e: sp.Add(*[
+        sp.Sum(t, *e.limits) for t in sp.Add.make_args(sp.expand(e.function))]))
+    return _pull_out_of_sums(expr)
+
+
 CLAIMS = {
+    "dropout": _dropout,
+    "normalize": _normalize,
     "sigmoid": _sigmoid,
     "softmax": _row_sum,
     "log_softmax": _log_softmax,

@@ -118,12 +118,28 @@ def _elementary(expr: sp.Expr) -> bool:
 def _hoist_deltas(expr: sp.Expr) -> sp.Expr:
     """``Piecewise((δ·a, c), (δ·b, True))`` -> ``δ · Piecewise((a, c), (b, True))``."""
     def hoist(pw):
+        pw = sp.Piecewise(*[(_pull_out_of_sums(p.expr), p.cond) for p in pw.args])
+        if not isinstance(pw, sp.Piecewise):
+            return pw
         for d in sorted(pw.atoms(sp.KroneckerDelta), key=str):
             if all(p.expr == 0 or (p.expr / d).is_polynomial(d) and not (p.expr / d).has(d)
                    for p in pw.args):
                 return d * sp.Piecewise(*[(p.expr / d, p.cond) for p in pw.args])
         return pw
     return expr.replace(lambda e: isinstance(e, sp.Piecewise), hoist)
+
+
+def _pull_out_of_sums(expr: sp.Expr) -> sp.Expr:
+    """Factors that do not depend on a sum's index leave it: ``Σ_k δ_ij f(k) = δ_ij Σ_k f(k)``."""
+    def pull(s):
+        (var, lo, hi), = s.limits if len(s.limits) == 1 else ((None, None, None),)
+        if var is None:
+            return s
+        inside, outside = [], []
+        for f in sp.Mul.make_args(s.function):
+            (inside if f.has(var) else outside).append(f)
+        return sp.Mul(*outside) * (sp.Sum(sp.Mul(*inside), s.limits[0]) if inside else hi - lo + 1)
+    return sp.factor_terms(expr.replace(lambda e: isinstance(e, sp.Sum), pull))
 
 
 def sum_out(expr: sp.Expr, ranges) -> sp.Expr:

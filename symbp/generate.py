@@ -73,6 +73,9 @@ def functions(items) -> list[tuple[str, str]]:
         k = build_kernel(d)
         out.append((f"{d.module.name}_forward", k.forward.source(_forward_doc(d))))
         out.append((f"{d.module.name}_backward", k.backward.source(_backward_doc(d))))
+        if d.module.helpers:
+            helper = d.module.helpers.split("(")[0].replace("def ", "").strip()
+            out.append((helper, d.module.helpers))
     return out
 
 

@@ -322,12 +322,15 @@ def _size_lines(m: Module, reads: set, available, rename: dict) -> list[str]:
 
 
 def _print_forward(m: Module, fn: _Part, inputs, shifted, cache, rename) -> Function:
-    sig = ", ".join(inputs)
+    sig = ", ".join(f"{n}=None" if n == m.identity_without else n for n in inputs)
     kw = [f"{p.name}={p.default!r}" for p in m.params]
     kw += [f"{n}={v!r}" for n, v in m.size_params]
     if kw:
         sig += ", *, " + ", ".join(kw)
-    body = _size_lines(m, fn.reads(), inputs, rename)
+    body = []
+    if m.identity_without:  # eval mode: without this input the module is the identity
+        body += [f"if {m.identity_without} is None:", f"    return {inputs[0]}, None"]
+    body += _size_lines(m, fn.reads(), inputs, rename)
     for b in sorted(shifted, key=str):
         body.append(f"{b.label}_max = {b.label}.max(axis=-1, keepdims=True)")
         body.append(f"{b.label}_shift = {b.label} - {b.label}_max")
@@ -341,6 +344,9 @@ def _print_forward(m: Module, fn: _Part, inputs, shifted, cache, rename) -> Func
 
 def _print_backward(m: Module, fn: _Part, cache, rename) -> Function:
     body = []
+    if m.identity_without:
+        passed = ", ".join(DOUT if k == 0 else "None" for k in range(len(m.inputs)))
+        body += ["if cache is None:", f"    return ({passed})"]
     if cache:
         body.append(", ".join(cache) + ("," if len(cache) == 1 else "") + " = cache")
     if not m.out_dims:

@@ -30,8 +30,9 @@ class Tensor:
     """An input (or the output) of a module.
 
     ``dims`` are size names; an elementwise module has the single size ``N`` and takes
-    arrays of any shape. ``kind`` is ``"real"`` (differentiable) or ``"class"`` (integer
-    class indices into the last axis of another input, not differentiable).
+    arrays of any shape. ``kind`` is ``"real"`` (differentiable), ``"class"`` (integer
+    class indices into the last axis of another input) or ``"mask"`` (0/1 values drawn with
+    probability ``1 - p`` of a one); only ``"real"`` inputs are differentiated.
     ``low``/``high`` bound the interval verification samples from.
     """
 
@@ -91,6 +92,10 @@ class Module:
     elementwise: bool = False
     branches: str | None = None
     size_params: tuple[tuple[str, int], ...] = ()
+    identity_without: str | None = None  # this input absent (None): the module is the identity
+    helpers: str = ""  # plain Python shipped next to the generated functions (no derivative)
+    min_sizes: tuple[tuple[str, int], ...] = ()  # verification never goes below these sizes
+    check_params: tuple[tuple[tuple[str, float], ...], ...] = ((),)  # parameter sets to verify at
     source: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
 

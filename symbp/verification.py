@@ -9,7 +9,8 @@ forward's kinks (ReLU at 0, Max at ties) by more than the finite-difference step
   ``⟨v, VJP(g)⟩`` along random ``v``, ``g`` — two pairs of evaluations at any size (steps ``h`` and
   ``h/2``, Richardson-extrapolated: a sum over 10⁵ inputs moves far more than one coordinate).
 
-Relative error is ``max|A - B| / max(|A|, |B|)`` (normwise); each check reports it with its tolerance.
+Relative error is ``max|A - B| / max(|A|, |B|, 1e-8)`` (normwise); each check reports it with its
+tolerance.
 """
 from __future__ import annotations
 
@@ -63,9 +64,12 @@ class Report:
         return tuple(c for c in self.checks if not c.ok)
 
 
+FLOOR = 1e-8  # below this the two sides are both zero up to rounding
+
+
 def rel_error(a, b) -> float:
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    scale = max(np.max(np.abs(a), initial=0.0), np.max(np.abs(b), initial=0.0))
+    scale = max(np.max(np.abs(a), initial=0.0), np.max(np.abs(b), initial=0.0), FLOOR)
     if not np.all(np.isfinite(a)) or not np.all(np.isfinite(b)):
         return float("inf")
     return 0.0 if scale == 0 else float(np.max(np.abs(a - b), initial=0.0) / scale)
@@ -75,11 +79,12 @@ def rel_error(a, b) -> float:
 def _dims_for(m: Module, base: int, large: bool) -> dict[str, int]:
     """Distinct small sizes per dimension (a missing transpose cannot hide), or ~10⁵ elements."""
     names = sorted({d for t in m.inputs for d in t.dims} | set(m.out_dims) - set(dict(m.size_params)))
+    floor = dict(m.min_sizes)
     if large:
         rank = max(len(t.dims) for t in m.inputs)
         side = max(2, int(round(LARGE_ELEMENTS ** (1.0 / max(rank, 1)))))
-        return {d: side + k for k, d in enumerate(names)}
-    return {d: base + k for k, d in enumerate(names)}
+        return {d: max(side + k, floor.get(d, 1)) for k, d in enumerate(names)}
+    return {d: max(base + k, floor.get(d, 1)) for k, d in enumerate(names)}
 
 
 def sample(m: Module, dims: dict[str, int], rng: np.random.Generator, kinks=()) -> dict:
@@ -90,6 +95,9 @@ def sample(m: Module, dims: dict[str, int], rng: np.random.Generator, kinks=()) 
         if t.kind == "class":
             other = next(x for x in m.inputs if x.kind != "class")
             values[t.name] = rng.integers(0, dims[other.dims[-1]], size=shape)
+        elif t.kind == "mask":
+            keep = 1 - dict((p.name, p.default) for p in m.params).get("p", 0.5)
+            values[t.name] = (rng.random(shape) < keep).astype(float)
         else:
             values[t.name] = rng.uniform(t.low, t.high, size=shape)
     params = {p.name: p.default for p in m.params}
@@ -132,12 +140,14 @@ class _Evaluator:
         self.backward = ns[f"{d.module.name}_backward"]
         self.position = {t.name: k for k, t in enumerate(d.module.inputs)}
 
+    params: dict = {}
+
     def f(self, values: dict) -> np.ndarray:
-        out, _ = self.forward(*[values[t.name] for t in self.module.inputs])
+        out, _ = self.forward(*[values[t.name] for t in self.module.inputs], **self.params)
         return _flat(out)
 
     def vjp(self, values: dict, g_flat: np.ndarray, name: str) -> np.ndarray:
-        out, cache = self.forward(*[values[t.name] for t in self.module.inputs])
+        out, cache = self.forward(*[values[t.name] for t in self.module.inputs], **self.params)
         g = _unflat(g_flat, out)
         grads = self.backward(g, cache)
         return np.asarray(grads[self.position[name]], dtype=float).ravel()
@@ -214,8 +224,10 @@ def verify(d: Derivation, seed: int = 0, sizes=SMALL_SIZES, large: bool = True,
     plans = [("jacobian", _dims_for(m, s, False)) for s in sizes]
     if large:
         plans.append(("directional", _dims_for(m, 0, True)))
-    for kind, dims in plans:
-        label = " ".join(f"{k}={v}" for k, v in dims.items())
+    plans = [(kind, dims, dict(ps)) for ps in m.check_params for kind, dims in plans]
+    for kind, dims, params in plans:
+        label = " ".join(f"{k}={v}" for k, v in {**dims, **params}.items())
+        ev.params = params
         values = sample(m, dims, rng, d.kinks)
         for x in m.differentiable:
             try:

@@ -1,5 +1,5 @@
 """The seed's modules, forward only. ``CATALOG`` maps a name to a builder."""
-from . import activations, layers, losses, updates
+from . import activations, layers, losses, tricks, updates
 
 CATALOG = {
     "linear": layers.linear,
@@ -15,6 +15,8 @@ CATALOG = {
     "mse": losses.mse,
     "l2_penalty": losses.l2_penalty,
     "l1_penalty": losses.l1_penalty,
+    "dropout": tricks.dropout,
+    "normalize": tricks.normalize,
 }
 
 RULES = {

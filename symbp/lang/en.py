@@ -153,4 +153,10 @@ STRINGS = {
     'about.momentum': "A velocity $v$ accumulates the gradients: $v \\leftarrow \\mu v + \\partial L/\\partial w$, $w \\leftarrow w - \\eta v$ (PyTorch's convention).",
     'title.adam': 'Adam',
     'about.adam': 'Adam adapts the step per weight from running averages of the gradient and of its square, corrected for their bias towards zero at the start.',
+    'title.dropout': 'Dropout',
+    'about.dropout': 'During training, dropout sets each input to zero with probability $p$ and scales the survivors by $1/(1-p)$; at evaluation it is the identity. The mask $m_i \\in \\{0, 1\\}$ is an input (drawn from a seeded generator), so the backward is exact.',
+    'title.normalize': 'Input normalisation',
+    'about.normalize': 'Each channel $i$ is centred on its mean $m_i$ and divided by $\\max(\\sigma_i, \\epsilon)$, so that it has mean zero and unit variance; $\\epsilon$ avoids a division by zero. Here $m$ and $\\sigma$ come from the batch, so the gradient flows through them too.',
+    'claim.dropout.mean': 'With the rescaling, the expected output equals the input, so the network sees the same scale at training and evaluation; the notes omit the factor $1/(1-p)$, without which the expectation is $(1-p)\\,x$.',
+    'claim.normalize.stats': 'After normalisation each channel has mean zero and, where $\\sigma > \\epsilon$, variance one.',
 }

@@ -156,4 +156,10 @@ STRINGS = {
     'about.momentum': 'Một vận tốc $v$ tích lũy các gradient: $v \\leftarrow \\mu v + \\partial L/\\partial w$, $w \\leftarrow w - \\eta v$ (theo quy ước của PyTorch).',
     'title.adam': 'Adam',
     'about.adam': 'Adam điều chỉnh bước đi cho từng trọng số dựa trên trung bình trượt của gradient và của bình phương gradient, có hiệu chỉnh độ lệch về không ở những bước đầu.',
+    'title.dropout': 'Dropout',
+    'about.dropout': 'Khi huấn luyện, dropout đặt mỗi đầu vào bằng không với xác suất $p$ và nhân các đầu vào còn lại với $1/(1-p)$; khi đánh giá, nó là ánh xạ đồng nhất. Mặt nạ $m_i \\in \\{0, 1\\}$ là một đầu vào (được rút từ một bộ sinh ngẫu nhiên có hạt giống), nên lượt lan truyền ngược là chính xác.',
+    'title.normalize': 'Chuẩn hóa đầu vào',
+    'about.normalize': 'Mỗi kênh $i$ được trừ đi giá trị trung bình $m_i$ và chia cho $\\max(\\sigma_i, \\epsilon)$, để có trung bình bằng không và phương sai bằng một; $\\epsilon$ giúp tránh phép chia cho không. Ở đây $m$ và $\\sigma$ được tính trên batch, nên gradient cũng đi qua chúng.',
+    'claim.dropout.mean': 'Nhờ hệ số $1/(1-p)$, kỳ vọng của đầu ra bằng đầu vào, nên mạng thấy cùng một thang đo khi huấn luyện và khi đánh giá; bài giảng bỏ qua hệ số này, và khi thiếu nó kỳ vọng chỉ còn $(1-p)\\,x$.',
+    'claim.normalize.stats': 'Sau khi chuẩn hóa, mỗi kênh có trung bình bằng không và, khi $\\sigma > \\epsilon$, phương sai bằng một.',
 }

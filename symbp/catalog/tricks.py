@@ -1,0 +1,39 @@
+"""The notes' practical tricks as modules: dropout and input normalisation — forward only."""
+import sympy as sp
+
+from ..spec import Module, Param, Tensor, indices, size
+
+b, i, k = indices("b i k")
+B = size("B")
+
+
+MASK_HELPER = '''def dropout_mask(shape, *, p=0.5, rng=None, dtype=np.float32):
+    """A dropout mask: 1 with probability 1 - p, else 0 (``rng``: a seeded np.random.Generator)."""
+    rng = np.random.default_rng(rng)
+    return (rng.random(shape) >= p).astype(dtype)
+'''
+
+
+def dropout() -> Module:
+    """Train mode: ``y = x · mask / (1 - p)``; without a mask (eval mode) the identity."""
+    x = Tensor("x", ("N",))
+    mask = Tensor("mask", ("N",), kind="mask")
+    p = Param("p", 0.5)
+    return Module("dropout", "Dropout", (x, mask), ("N",), (i,),
+                  x[i] * mask[i] / (1 - p.symbol), params=(p,), elementwise=True,
+                  identity_without="mask", helpers=MASK_HELPER,
+                  source="y = x * mask / (1 - p), mask ~ Bernoulli(1 - p)")
+
+
+def normalize() -> Module:
+    """Channel-wise ``(x - m) / max(σ, ε)`` with ``m``, ``σ`` the batch mean and deviation."""
+    x = Tensor("x", ("B", "C"))
+    eps = Param("eps", 1e-5)
+    mean = sp.Sum(x[k, i], (k, 0, B - 1)) / B
+    sigma = sp.sqrt(sp.Sum((x[k, i] - mean) ** 2, (k, 0, B - 1)) / B)
+    scale = sp.Piecewise((sigma, sigma > eps.symbol), (eps.symbol, True))
+    return Module("normalize", "Input normalisation", (x,), ("B", "C"), (b, i),
+                  (x[b, i] - mean) / scale, params=(eps,),
+                  min_sizes=(("B", 3),),  # one sample has sigma = 0: on the kink sigma = eps
+                  check_params=((), (("eps", 10.0),)),  # both branches of max(sigma, eps)
+                  source="b'[i,j] = (b[i,j] - m_b) / max(sigma_b, eps)")
