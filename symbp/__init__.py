@@ -16,13 +16,14 @@ from .catalog import RULES as _RULES
 from .derivation import Derivation, RuleDerivation, derive_rule
 from .derivation import derive as _derive_module
 from .expr import ExpressionError, elementwise, module
+from .graph import Graph, GraphError, graph
 from .spec import Module, UpdateRule
 from .verification import Report, verify_rule
 from .verification import verify as _verify_module
 
 __all__ = ["catalog", "rules", "get", "elementwise", "module", "derive", "verify", "codegen",
-           "load", "Module", "UpdateRule", "Derivation", "RuleDerivation", "Report",
-           "ExpressionError"]
+           "load", "graph", "Module", "UpdateRule", "Graph", "Derivation", "RuleDerivation",
+           "Report", "ExpressionError", "GraphError"]
 __version__ = "0.1.0"
 
 
@@ -47,9 +48,13 @@ def get(name: str):
 
 
 def derive(target):
-    """Derive a :class:`Module` (-> :class:`Derivation`) or an :class:`UpdateRule`."""
+    """Derive a :class:`Module` (-> :class:`Derivation`), an :class:`UpdateRule` or a
+    :class:`Graph` (-> the whole network's chain rule)."""
     if isinstance(target, UpdateRule):
         return derive_rule(target)
+    if isinstance(target, Graph):
+        from .network import derive_network
+        return derive_network(target)
     if not isinstance(target, Module):
         raise TypeError(f"derive() takes a Module or an UpdateRule, not {type(target).__name__}")
     return _derive_module(target)
@@ -59,12 +64,18 @@ def verify(d, seed: int = 0, **options) -> Report:
     """Check a derivation against central finite differences; ``r.ok``, ``r.max_rel_error``."""
     if isinstance(d, RuleDerivation):
         return verify_rule(d, seed=seed, **options)
+    from .network import NetworkDerivation, verify_network
+    if isinstance(d, NetworkDerivation):
+        return verify_network(d, seed=seed, **options)
     return _verify_module(d, seed=seed, **options)
 
 
 def codegen(d: Derivation) -> str:
     """Python source (numpy only) of ``NAME_forward`` and ``NAME_backward`` for ``d``."""
     from .generate import module_source
+    from .network import NetworkDerivation, network_source
+    if isinstance(d, NetworkDerivation):
+        return network_source(d)
     name = d.rule.name if isinstance(d, RuleDerivation) else d.module.name
     return module_source([d], title=name)
 
@@ -72,4 +83,7 @@ def codegen(d: Derivation) -> str:
 def load(d: Derivation):
     """The generated forward/backward of ``d``, compiled: ``f.forward``, ``f.backward``."""
     from .generate import load as _load
+    from .network import NetworkDerivation, load_network
+    if isinstance(d, NetworkDerivation):
+        return load_network(d)
     return _load(d)

@@ -11,6 +11,7 @@ import sys
 from . import catalog as catalog_modules
 from . import get, rules
 from .expr import ExpressionError
+from .graph import GraphError
 from .expr import elementwise as make_elementwise
 from .expr import module as make_module
 
@@ -55,6 +56,11 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default="output", help="output folder (default: output)")
     b.add_argument("--lang", default="en,vi", help="languages, comma-separated (default: en,vi)")
     b.add_argument("--pdf", action="store_true", help="also compile the LaTeX books to PDF")
+    t = sub.add_parser("train", help="train an MLP built as a symbp graph (dataset: digits)")
+    t.add_argument("dataset", choices=("digits",))
+    t.add_argument("--epochs", type=int, default=40)
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--out", default="output", help="where the curves go (default: output)")
     return p
 
 
@@ -156,7 +162,27 @@ def cmd_build(args) -> int:
     return 0 if ok else 1
 
 
-COMMANDS = {"list": cmd_list, "derive": cmd_derive, "verify": cmd_verify, "build": cmd_build}
+def cmd_train(args) -> int:
+    from pathlib import Path
+    from .build import write_atomic
+    from .train import Settings, plot_history, progress_printer, train_digits
+    if args.epochs < 1:
+        raise UsageError("--epochs must be at least 1")
+    settings = Settings(epochs=args.epochs, seed=args.seed)
+    try:
+        acc, history, _ = train_digits(settings, progress=progress_printer())
+    except RuntimeError as exc:
+        raise UsageError(str(exc)) from None
+    figs = plot_history(history)
+    root = Path(args.out) / "train"
+    write_atomic(root / "digits.svg", figs["svg"])
+    print(f"trained {args.epochs} epochs in {history.seconds:.1f} s; curves: {root / 'digits.svg'}")
+    print(f"test accuracy: {acc:.4f}")
+    return 0
+
+
+COMMANDS = {"list": cmd_list, "derive": cmd_derive, "verify": cmd_verify, "build": cmd_build,
+            "train": cmd_train}
 
 
 def main(argv=None) -> int:
@@ -165,7 +191,7 @@ def main(argv=None) -> int:
         if not args.command:
             raise UsageError("a command is required: list, derive, verify or build")
         return COMMANDS[args.command](args)
-    except (UsageError, ExpressionError) as exc:
+    except (UsageError, ExpressionError, GraphError) as exc:
         print(f"symbp: error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:

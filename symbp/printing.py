@@ -52,7 +52,10 @@ class ArrayPrinter(NumPyPrinter):
         text = self._print(head)
         if not (head.is_Symbol or head.is_Number and head >= 0):
             text = f"({text})"
-        return text + "*" + self.parenthesize(sp.Mul(*arrays), sp.printing.precedence.PRECEDENCE["Mul"])
+        rest = self.parenthesize(sp.Mul(*arrays), sp.printing.precedence.PRECEDENCE["Mul"])
+        if rest.startswith("1/"):  # a/b, not a*1/b
+            return text + rest[1:]
+        return text + "*" + rest
 
     def _module_format(self, fqn, register=True):
         return super()._module_format(fqn, register).replace("numpy.", "np.")

@@ -301,7 +301,7 @@ def normalize_forward(x, *, eps=1e-05):
     _c7 = 1/_c2
     _c9 = 1/eps
     _c13 = np.sqrt(_t4)
-    out = (x - _c0*_t0)*np.where((eps < _c7*_c13), _c2*1/_c13, _c9)
+    out = (x - _c0*_t0)*np.where((eps < _c7*_c13), _c2/_c13, _c9)
     return out, (x, eps, _t0, _t1, _t2, _c0, _c1, _c2, _c7, _c9)
 
 
@@ -327,7 +327,7 @@ def normalize_backward(dout, cache):
     _t10 = (_t9*(_c11*_c6*_t2*(_c8) - _c0*np.where(_c8, _c2*_c6, _c9) - _c1*_c11*(eps < _c7*_c12)/_c12)).sum(axis=-1, keepdims=True)
     _t11 = _t10[:, :, 0]
     _c14 = np.sqrt(_t6 - _c0*_t0**2)
-    dx = _t11 + dout*np.where((eps < _c7*_c14), _c2*1/_c14, _c9)
+    dx = _t11 + dout*np.where((eps < _c7*_c14), _c2/_c14, _c9)
     return (dx,)
 
 

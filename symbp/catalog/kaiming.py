@@ -1,0 +1,51 @@
+"""Kaiming (He) initialisation, derived with ``sympy.stats`` — a variance, not a module.
+
+For ``y = Σ_j w_j x_j`` with independent zero-mean weights, ``Var(y) = n Var(w) E[x²]``; if ``x``
+is a ReLU of a zero-mean Gaussian ``z ~ N(0, σ²)``, ``E[x²] = σ²/2``. Keeping ``Var(y) = σ²``
+from layer to layer needs ``Var(w) = 2/n``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+from sympy.stats import E, Normal
+
+
+@dataclass(frozen=True)
+class KaimingDerivation:
+    var_sum: sp.Expr         # Var(Σ_j w_j x_j) for n = 3 Gaussian terms, by sympy.stats
+    var_general: sp.Expr     # n Var(w) E[x²]
+    relu_second_moment: sp.Expr  # E[relu(z)²] for z ~ N(0, σ²)
+    weight_variance: sp.Expr # the Var(w) that keeps the variance: 2/n
+    std: sp.Expr             # sqrt(2/n)
+
+
+def derive_kaiming() -> KaimingDerivation:
+    n = sp.Symbol("n", positive=True, integer=True)
+    sw, sx, sigma = sp.symbols("sigma_w sigma_x sigma", positive=True)
+    # three terms, independent, zero-mean weights: sympy.stats computes E[y²] = Var(y)
+    ws = [Normal(f"w{j}", 0, sw) for j in range(3)]
+    xs = [Normal(f"x{j}", 0, sx) for j in range(3)]
+    var3 = sp.simplify(E(sp.expand(sum(w * x for w, x in zip(ws, xs)) ** 2)))
+    ex2 = sp.Symbol("E[x^2]", positive=True)
+    var_n = sp.simplify(var3 / 3 / sx ** 2 * n * ex2)  # n terms, each Var(w) E[x²]
+    z = Normal("z", 0, sigma)
+    relu_sq = sp.simplify(E(sp.Piecewise((z ** 2, z > 0), (0, True))))
+    v = sp.Symbol("v", positive=True)
+    var_weights = sp.solve(sp.Eq(n * v * relu_sq, sigma ** 2), v)[0]
+    return KaimingDerivation(var3, var_n, relu_sq, var_weights, sp.sqrt(var_weights))
+
+
+KAIMING_SOURCE = '''def kaiming_normal(n_out, n_in, *, rng=None, dtype=np.float32):
+    """Weights (n_out, n_in) with std sqrt(2 / n_in): Var(y) stays Var(x) through a ReLU layer."""
+    rng = np.random.default_rng(rng)
+    return (rng.standard_normal((n_out, n_in)) * {std}).astype(dtype)
+'''
+
+
+def kaiming_source() -> str:
+    """The generated ``kaiming_normal``; its std is the derived expression, printed."""
+    from ..printing import ArrayPrinter
+    std = derive_kaiming().std.xreplace({sp.Symbol("n", positive=True, integer=True): sp.Symbol("n_in")})
+    return KAIMING_SOURCE.format(std=ArrayPrinter(scalars={"n_in"})._print(std))
