@@ -79,19 +79,59 @@ class Graph:
         return Graph(nodes, edges)
 
 
+def drawing(g) -> tuple[Graph, Graph]:
+    """A symbp graph as a drawing: values and nodes placed by topological depth, and the gradient
+    graph that back-propagation builds from it (every edge reversed, from the output back to the
+    parameters and inputs that need a gradient)."""
+    order = g.order()
+    depth: dict = {}
+    for n in order:  # nodes by longest path; each leaf just before its first reader
+        depth[n] = 1 + max([depth[v] for v in g.nodes[n].inputs if v in g.nodes] + [0])
+    for v in g.values:
+        readers = [depth[n] for n in order if v in g.nodes[n].inputs]
+        depth[v] = min(readers) - 1 if readers else 0
+    names = list(g.values) + order
+    per_layer: dict[int, list[str]] = {}
+    for name in names:
+        per_layer.setdefault(depth[name], []).append(name)
+    nodes = []
+    for name in names:
+        column = per_layer[depth[name]]
+        row = column.index(name) - (len(column) - 1) / 2
+        module = g.nodes[name].module.name if name in g.nodes else name
+        label = name if module == name else f"{name}: {module}"
+        nodes.append((name, label, depth[name], float(row)))
+    edges = tuple((v, n) for n in order for v in g.nodes[n].inputs)
+    forward = Graph(tuple(nodes), edges)
+    need = g.needs_grad() | set(g.outputs)
+    grads = {n: ("1" if n in g.outputs else f"∂C/∂{n}") for n in need}
+    return forward, forward.reversed(grads)
+
+
 def notes_graph() -> tuple[Graph, Graph]:
-    """``C(y, ȳ)`` with ``ȳ = G(x, w)``, and the gradient graph that back-propagation builds."""
-    forward = Graph(
-        nodes=(("x", "x", 0, 0.0), ("w", "w", 0, 1.0), ("G", "G(x, w)", 1, 0.5),
-               ("y", "y", 1, -0.5), ("C", "C(y, ȳ)", 2, 0.0)),
-        edges=(("x", "G"), ("w", "G"), ("G", "C"), ("y", "C")))
-    backward = forward.reversed({"C": "1", "G": "∂C/∂ȳ", "w": "∂C/∂w = ∂C/∂ȳ · ∂G/∂w"})
-    return forward, backward
+    """The notes' first figure, drawn from a symbp graph: ``ȳ = G(x, w)``, ``C(y, ȳ)``."""
+    from .graph import graph
+    g = graph("notes")
+    g.input("x", ("n",))
+    g.param("w", ("m", "n"))
+    g.input("y", ("m",))
+    g.node("G", _linear_no_bias(), "w", "x")
+    g.node("C", "mse", "G", "y")
+    g.output("C")
+    return drawing(g)
+
+
+def _linear_no_bias():
+    from .expr import module
+    return module("G", "W @ x", shapes={"W": ("m", "n"), "x": ("n",)})
 
 
 def graph_figure(forward: Graph, backward: Graph) -> dict[str, bytes]:
     plt = _pyplot()
-    fig, axes = plt.subplots(1, 2, figsize=(8.0, 2.8))
+    layers = 1 + max(layer for _, _, layer, _ in forward.nodes)
+    rows = [row for _, _, _, row in forward.nodes]
+    width = max(8.0, 2.2 * layers)
+    fig, axes = plt.subplots(2, 1, figsize=(width, 2 * (1.2 + 0.5 * (max(rows) - min(rows)))))
     for ax, g, color, title in ((axes[0], forward, "#1f5fa8", "forward"),
                                 (axes[1], backward, "#15803d", "gradient")):
         pos = {n: (layer * 2.2, row) for n, _, layer, row in g.nodes}
@@ -103,8 +143,8 @@ def graph_figure(forward: Graph, backward: Graph) -> dict[str, bytes]:
             ax.text(*pos[n], label, ha="center", va="center", fontsize=8,
                     bbox=dict(boxstyle="round,pad=0.35", fc="white", ec=color, lw=1.2))
         ax.set_title(title, color=color, fontsize=9)
-        ax.set_xlim(-1.0, 5.4)
-        ax.set_ylim(-1.2, 1.6)
+        ax.set_xlim(-1.2, 2.2 * (layers - 1) + 1.2)
+        ax.set_ylim(min(rows) - 0.6, max(rows) + 0.6)
         ax.axis("off")
     return _save(fig)
 
@@ -114,11 +154,72 @@ def graph_tikz(forward: Graph, backward: Graph) -> str:
     def one(g: Graph, color: str, shift: float) -> list[str]:
         lines = []
         for n, label, layer, row in g.nodes:
-            text = label.replace("ȳ", r"\bar{y}").replace("∂", r"\partial ").replace("·", r"\cdot ")
+            if "∂" in label:
+                text = "$" + label.replace("∂", r"\partial ") + "$"
+            else:
+                text = r"\texttt{" + label.replace("_", r"\_") + "}"
             lines.append(rf"  \node[draw={color}, rounded corners, thick] ({color}{n}) at "
-                         rf"({shift + layer * 2.4:.1f}, {row:.1f}) {{${text}$}};")
+                         rf"({shift + layer * 2.4:.1f}, {row:.1f}) {{{text}}};")
         for a, b in g.edges:
             lines.append(rf"  \draw[-latex, {color}, thick] ({color}{a}) -- ({color}{b});")
         return lines
     body = one(forward, "blue", 0.0) + one(backward, "teal", 7.0)
     return "\\begin{tikzpicture}[font=\\small]\n" + "\n".join(body) + "\n\\end{tikzpicture}\n"
+
+
+# -- the practical tricks, in numbers ---------------------------------------------------------
+def variance_through_layers(lin, relu, width: int = 256, depth: int = 20, seed: int = 0):
+    """Var of the pre-activations through ``depth`` Linear+ReLU layers (the generated code) for
+    weight std sqrt(2/n) (Kaiming), 1/sqrt(n) and 0.01."""
+    plt = _pyplot()
+    rng = np.random.default_rng(seed)
+    x0 = rng.standard_normal((1000, width))
+    fig, ax = plt.subplots(figsize=FIG_SIZE)
+    for label, std, color in ((r"$\sqrt{2/n}$ (Kaiming)", np.sqrt(2 / width), "#15803d"),
+                              (r"$1/\sqrt{n}$", 1 / np.sqrt(width), "#1f5fa8"),
+                              ("0.01", 0.01, "#c2410c")):
+        a, variances = x0, []
+        for _ in range(depth):
+            W = rng.standard_normal((width, width)) * std
+            h, _ = lin.forward(a, W, np.zeros(width))
+            a, _ = relu.forward(h)
+            variances.append(float(h.var()))
+        ax.semilogy(np.arange(1, depth + 1), variances, marker="o", ms=3, lw=1.4, label=label, color=color)
+    ax.set_xlabel("layer")
+    ax.set_ylabel("Var(pre-activation)")
+    ax.legend(frameon=False, loc="lower left")
+    return _save(fig)
+
+
+def vanishing_gradients(net_of, depth: int = 20, width: int = 64, seed: int = 0):
+    """|dC/dW_k| per layer of a deep sigmoid stack and a deep ReLU stack (generated backward)."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=FIG_SIZE)
+    for act, color in (("sigmoid", "#c2410c"), ("relu", "#15803d")):
+        net, layers = net_of(act, depth, width)
+        rng = np.random.default_rng(seed)
+        x = rng.standard_normal((32, width))
+        params = {}
+        for k in range(layers):
+            params[f"W{k}"] = rng.standard_normal((width, width)) * np.sqrt((2 if act == "relu" else 1) / width)
+            params[f"b{k}"] = np.zeros(width)
+        loss, cache = net.forward(x, **params)
+        grads = net.backward(1.0, cache)
+        norms = [float(np.linalg.norm(grads[f"W{k}"])) for k in range(layers)]
+        ax.semilogy(np.arange(1, layers + 1), norms, marker="o", ms=3, lw=1.4, label=act, color=color)
+    ax.set_xlabel("layer (1 = nearest the input)")
+    ax.set_ylabel("|dC/dW| (Frobenius)")
+    ax.legend(frameon=False, loc="lower right")
+    return _save(fig)
+
+
+def schedules_plot(functions: dict, epochs: int = 50):
+    plt = _pyplot()
+    t = np.arange(epochs + 1)
+    fig, ax = plt.subplots(figsize=FIG_SIZE)
+    for name, fn in functions.items():
+        ax.plot(t, fn(t), lw=1.6, label=name)
+    ax.set_xlabel("epoch t")
+    ax.set_ylabel("learning rate")
+    ax.legend(frameon=False, loc="upper right")
+    return _save(fig)

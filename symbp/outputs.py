@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from . import __version__
 from .derivation import RuleDerivation
-from .figures import function_and_derivative, graph_figure, graph_tikz, notes_graph, softplus_curve
+from .figures import (drawing, function_and_derivative, graph_figure, graph_tikz, notes_graph,
+                      schedules_plot, softplus_curve, vanishing_gradients, variance_through_layers)
 from .generate import load, module_source
 from .lang import strings
-from .render import module_blocks, page_md, page_tex, rule_blocks, tex_text
+from .render import (kaiming_blocks, module_blocks, network_blocks, page_md, page_tex, rule_blocks,
+                     schedules_blocks, tex_text)
 from .report import checks_table, fmt_bound
 from .templating import render
 
@@ -14,10 +16,14 @@ ACTIVATION_FIGURES = ("relu", "sigmoid", "tanh")
 
 
 def _name(d) -> str:
-    return d.rule.name if isinstance(d, RuleDerivation) else d.module.name
+    if isinstance(d, RuleDerivation):
+        return d.rule.name
+    return d.module.name if hasattr(d, "module") else d.name
 
 
 def _title(d, lang: str) -> str:
+    if not hasattr(d, "module") and not isinstance(d, RuleDerivation):
+        return d.name
     fallback = d.rule.title if isinstance(d, RuleDerivation) else d.module.title
     return strings(lang).get(f"title.{_name(d)}", fallback)
 
@@ -42,7 +48,45 @@ def figures(items) -> tuple[dict[str, bytes], dict[str, dict[str, str]]]:
         used.setdefault("log_softmax", {})["softplus"] = "figures/softplus.svg"
     forward, backward = notes_graph()
     add("graph", graph_figure(forward, backward))
+    if {"linear", "relu"} <= set(by_name):
+        add("kaiming_variance", variance_through_layers(load(by_name["linear"]), load(by_name["relu"])))
+        add("vanishing", vanishing_gradients(_deep_stack))
+        used.setdefault("sigmoid", {})["vanishing"] = "figures/vanishing.svg"
+    add("schedules", schedules_plot(_schedule_functions()))
     return files, used
+
+
+def _deep_stack(activation: str, depth: int, width: int):
+    """A ``depth``-layer Linear+activation stack with a squared-norm loss, compiled."""
+    from . import derive, graph, load as load_any
+    g = graph(f"deep_{activation}")
+    g.input("x", ("B", width))
+    prev = "x"
+    for k in range(depth):
+        g.param(f"W{k}", (width, width))
+        g.param(f"b{k}", (width,))
+        h = g.node(f"h{k}", "linear", prev, f"W{k}", f"b{k}")
+        prev = g.node(f"a{k}", activation, h)
+    g.node("loss", "l2_penalty", prev, alpha=1.0)
+    g.output("loss")
+    return load_any(derive(g)), depth
+
+
+def _schedule_functions() -> dict:
+    import numpy as np
+    from .catalog.schedules import SCHEDULES, schedule_source
+    ns: dict = {"np": np}
+    for name in SCHEDULES:
+        exec(compile(schedule_source(name), f"<schedule {name}>", "exec"), ns)  # generated source
+    return {name: ns[f"lr_{name}"] for name in SCHEDULES}
+
+
+def networks():
+    """The graphs documented in output/: the MLP that `symbp train digits` trains."""
+    from . import derive, verify
+    from .train import mlp_graph
+    d = derive(mlp_graph(64, 128, 10))
+    return [(d, verify(d))]
 
 
 def outputs(items, langs) -> dict[str, str | bytes]:
@@ -55,7 +99,15 @@ def outputs(items, langs) -> dict[str, str | bytes]:
     }
     figure_files, used = figures(items)
     files.update(figure_files)
+    nets = networks()
+    for d, _ in nets:
+        files.update({f"{k}" : v for k, v in _graph_files(d).items()})
     forward, backward = notes_graph()
+    extra_pages = [
+        ("kaiming", lambda lang: kaiming_blocks(lang, "../../figures/kaiming_variance.svg")),
+        ("schedules", lambda lang: schedules_blocks(lang, "../../figures/schedules.svg")),
+    ] + [(d.name, (lambda d, r: lambda lang: network_blocks(d, r, lang, f"../../figures/{d.name}.svg"))(d, r))
+         for d, r in nets]
     for lang in langs:
         sections = []
         for d, r in items:
@@ -72,6 +124,17 @@ def outputs(items, langs) -> dict[str, str | bytes]:
             section = f"{name}" if lang == "en" else f"{lang}/{name}"
             files[f"tex/{section}.tex"] = page_tex(name, _title(d, lang), tex_blocks)
             sections.append(section)
+        for name, blocks_of in extra_pages:
+            blocks = blocks_of(lang)
+            title = strings(lang).get(f"title.{name}", name)
+            files[f"md/{lang}/{name}.md"] = page_md(name, title, blocks, lang,
+                                                    derived=name not in ("kaiming", "schedules"))
+            for b in blocks:
+                if b.kind == "figure":
+                    b.path = b.path.replace("../../figures/", "")
+            section = f"{name}" if lang == "en" else f"{lang}/{name}"
+            files[f"tex/{section}.tex"] = page_tex(name, title, blocks)
+            sections.append(section)
         s = strings(lang)
         preamble = (r"\usepackage[T5]{fontenc}" "\n" r"\usepackage[utf8]{inputenc}" "\n"
                     r"\usepackage[vietnamese]{babel}") if lang == "vi" else \
@@ -81,11 +144,17 @@ def outputs(items, langs) -> dict[str, str | bytes]:
             "book.tex.j2", title=tex_text(s["book.title"]), author=tex_text(s["book.author"]),
             version=__version__, preamble=preamble, graphics="figures/", sections=sections,
             graph_caption=tex_text(s["fig.graph"]), graph_tikz=graph_tikz(forward, backward))
-    files["README.md"] = index(items, langs)
+    files["README.md"] = index(items + nets, langs, extra=[n for n, _ in extra_pages])
     return files
 
 
-def index(items, langs) -> str:
+def _graph_files(d) -> dict:
+    forward, backward = drawing(d.graph)
+    data = graph_figure(forward, backward)
+    return {f"figures/{d.name}.svg": data["svg"], f"tex/figures/{d.name}.pdf": data["pdf"]}
+
+
+def index(items, langs, extra=()) -> str:
     s = strings("en")
     rows = []
     for d, r in items:
@@ -94,6 +163,12 @@ def index(items, langs) -> str:
         rows.append(dict(name=name, title=_title(d, "en"), links=links,
                          status=s["index.verified"] if r.ok else s["index.failed"],
                          error=fmt_bound(r.max_rel_error)))
+    for name in extra:
+        if name in {row["name"] for row in rows}:
+            continue
+        links = " · ".join(f"[{lang}](md/{lang}/{name}.md)" for lang in langs)
+        rows.append(dict(name=name, title=s.get(f"title.{name}", name), links=links,
+                         status="—", error="—"))
     books = [dict(tex="tex/symbp.tex" if lang == "en" else f"tex/symbp-{lang}.tex",
                   pdf="symbp.pdf" if lang == "en" else f"symbp-{lang}.pdf") for lang in langs]
     return render("index.md.j2", title=s["index.title"], intro=s["index.intro"], version=__version__,

@@ -109,6 +109,9 @@ def module_blocks(d: Derivation, report, lang: str, figures: dict[str, str]) -> 
     for extra in ("sigmoid", "softplus"):
         if extra in figures:
             w.figure(figures[extra], f"fig.{extra}")
+    if "vanishing" in figures:
+        w.heading("title.vanishing", level=3)
+        w.figure(figures["vanishing"], "vanishing.figure")
 
     kernel = build_kernel(d)
     for name, step in d.steps.items():
@@ -162,7 +165,7 @@ def module_blocks(d: Derivation, report, lang: str, figures: dict[str, str]) -> 
 
 
 def _count(dims) -> str:
-    return r" \cdot ".join(dims) if dims else "1"
+    return r" \cdot ".join(str(x) for x in dims) if dims else "1"
 
 
 def _matrix(d: Derivation, name: str, names: dict, kernel) -> str:
@@ -242,9 +245,10 @@ def _title(name: str, lang: str, fallback: str) -> str:
     return strings(lang).get(f"title.{name}", fallback)
 
 
-def page_md(name: str, title: str, blocks: list[Block], lang: str) -> str:
+def page_md(name: str, title: str, blocks: list[Block], lang: str, derived: bool = True) -> str:
     s = strings(lang)
-    return render("module.md.j2", lang=lang, name=name, title=s["site.title"].format(title=title),
+    full = s["site.title"].format(title=title) if derived else title
+    return render("module.md.j2", lang=lang, name=name, title=full,
                   heading=title, en_heading=_title(name, "en", title),
                   translator_date=TRANSLATOR_DATE, blocks=blocks, version=__version__)
 
@@ -294,3 +298,79 @@ def render_one(d, fmt: str, lang: str) -> str:
 
 def size_symbol(name: str):
     return size(name)
+
+
+# -- the practical tricks and networks -----------------------------------------------------------
+def kaiming_blocks(lang: str, figure: str) -> list[Block]:
+    from .catalog.kaiming import derive_kaiming, kaiming_source
+    k = derive_kaiming()
+    w = _Writer(lang)
+    w.blocks.append(Block("para", w.s["about.kaiming"], w.en["about.kaiming"]))
+    w.para("kaiming.sum")
+    w.math(rf"\mathrm{{Var}}(w_1 x_1 + w_2 x_2 + w_3 x_3) = {sp.latex(k.var_sum)}")
+    w.para("kaiming.general")
+    w.math(r"\mathrm{Var}(y) = n\,\mathrm{Var}(w)\,\mathbb{E}[x^2]")
+    w.para("kaiming.relu")
+    w.math(rf"\mathbb{{E}}\left[\operatorname{{relu}}(z)^2\right] = {sp.latex(k.relu_second_moment)}")
+    w.para("kaiming.solve")
+    w.math(rf"\mathrm{{Var}}(w) = {sp.latex(k.weight_variance)}, \qquad "
+           rf"\mathrm{{std}}(w) = {sp.latex(k.std)} = \sqrt{{2 / n_{{\mathrm{{in}}}}}}")
+    w.figure(figure, "kaiming.figure")
+    w.para("kaiming.code")
+    w.code(kaiming_source().rstrip())
+    return w.blocks
+
+
+def schedules_blocks(lang: str, figure: str) -> list[Block]:
+    from .catalog.schedules import SCHEDULES, decreasing, schedule_source, t
+    w = _Writer(lang)
+    w.blocks.append(Block("para", w.s["about.schedules"], w.en["about.schedules"]))
+    for name, (expr, _) in SCHEDULES.items():
+        verdict = "schedules.yes" if decreasing(name) else "schedules.no"
+        w.blocks.append(Block("para", w.s["schedules.item"].format(name=name, verdict=w.s[verdict]),
+                              w.en["schedules.item"].format(name=name, verdict=w.en[verdict])))
+        slope = sp.simplify(sp.diff(expr, t)) if name != "step" else sp.S.Zero
+        tail = rf", \qquad \frac{{d\eta}}{{dt}} = {sp.latex(slope)}" if name != "step" else ""
+        w.math(rf"\eta(t) = {sp.latex(expr)}{tail}")
+        w.code(schedule_source(name).rstrip())
+    w.figure(figure, "schedules.figure")
+    return w.blocks
+
+
+def network_blocks(d, report, lang: str, figure: str) -> list[Block]:
+    g = d.graph
+    w = _Writer(lang)
+    w.para("network.about")
+    w.para("network.nodes")
+
+    def fmt(dims):
+        return "$" + (r" \times ".join(str(x) for x in dims) if dims else "1") + "$"
+    rows = [[f"`{n}`", f"`{g.nodes[n].module.name}`", ", ".join(f"`{v}`" for v in g.nodes[n].inputs),
+             fmt(d.shapes[n])] for n in d.order]
+    w.table(["network.col.node", "network.col.module", "network.col.inputs", "network.col.shape"], rows)
+    w.figure(figure, "network.figure")
+    w.para("network.chain")
+    lines = []
+    for n in reversed(d.order):
+        node = g.nodes[n]
+        for v in node.inputs:
+            if v in d.needs_grad:
+                lines.append(rf"\frac{{\partial C}}{{\partial \mathrm{{{v}}}}} \mathrel{{+}}= "
+                             rf"\frac{{\partial C}}{{\partial \mathrm{{{n}}}}}\,"
+                             rf"\frac{{\partial \mathrm{{{n}}}}}{{\partial \mathrm{{{v}}}}}"
+                             rf"\quad (1\times {_count(d.shapes[v])}) = (1\times {_count(d.shapes[n])})"
+                             rf"({_count(d.shapes[n])}\times {_count(d.shapes[v])})")
+    w.math(r"\begin{aligned}" + r" \\ ".join(line.replace(r"\mathrel{+}=", r"&\mathrel{+}=", 1)
+                                                for line in lines) + r"\end{aligned}")
+    w.heading("h.check")
+    w.para("network.check")
+    rows = [[f"`{c.input}`", f"`{c.kind}`", c.size.replace(" ", ", "), fmt_bound(c.max_rel_error),
+             f"{c.tolerance:.0e}", w.s["check.pass"] if c.ok else w.s["check.fail"]]
+            for c in report.checks]
+    w.table(["check.col.input", "check.col.kind", "check.col.size", "check.col.error",
+             "check.col.tol", "check.col.result"], rows)
+    w.heading("h.code")
+    from .network import network_functions
+    forward, backward = network_functions(d)
+    w.code(forward.rstrip() + "\n\n\n" + backward.rstrip())
+    return w.blocks
