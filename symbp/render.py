@@ -286,7 +286,7 @@ def tex_text(text: str) -> str:
 
 def render_one(d, fmt: str, lang: str) -> str:
     """One module's page as Markdown (``md``) or a LaTeX section (``tex``), for the CLI."""
-    from .verification import verify
+    from . import verify
     report = verify(d, seed=0)
     if isinstance(d, RuleDerivation):
         name, title, blocks = d.rule.name, d.rule.title, rule_blocks(d, report, lang)

@@ -47,6 +47,17 @@ def test_derive_py_format(capsys):
     assert "def relu_backward(dout, cache):" in out
 
 
+@pytest.mark.parametrize("argv, needle", [
+    (["derive", "relu", "--format", "md"], "lang: en"),
+    (["derive", "relu", "--format", "md", "--lang", "vi"], "<!--### Forward"),
+    (["derive", "sgd_l1", "--format", "tex"], "\\section{"),
+    (["derive", "--expr", "x * sigmoid(x)", "--format", "md"], "## user"),
+])
+def test_derive_documents(capsys, argv, needle):
+    code, out, _ = run(capsys, *argv)
+    assert code == 0 and needle in out
+
+
 def test_verify_passes(capsys):
     code, out, _ = run(capsys, "verify", "relu", "sgd_l2")
     assert code == 0

@@ -59,6 +59,10 @@ MUTANTS = [
     ("duplicate", "x", "one branch dropped", lambda e, s: e.function.xreplace(
         {e.limits[0][0]: 0})),
     ("l1_penalty", "w", "sign flipped", lambda e, s: -e),
+    ("dropout", "x", "1/(1-p) rescaling dropped", lambda e, s: e * (1 - sp.Symbol("p", real=True))),
+    ("normalize", "x", "gradient through the batch statistics dropped",
+     lambda e, s: sp.Add(*[t for t in sp.Add.make_args(e)  # keep g / max(sigma, eps) only
+                           if t.has(sp.IndexedBase(UPSTREAM, real=True)[s.index])])),
 ]
 
 
