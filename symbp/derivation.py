@@ -164,6 +164,8 @@ def sum_out(expr: sp.Expr, ranges) -> sp.Expr:
         groups.setdefault(tuple(pending), []).append(term)
     total = sum((sp.Sum(sp.factor_terms(sp.Add(*ts)), *p) if p else sp.Add(*ts)
                  for p, ts in groups.items()), sp.S.Zero)
+    total = total.replace(lambda e: isinstance(e, sp.Sum) and not any(
+        e.function.has(v) for v, *_ in e.limits), lambda e: e.doit())  # Σ_k 1 = B
     return sp.factor_terms(merge_sums(sp.factor_terms(total)))
 
 
