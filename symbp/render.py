@@ -198,9 +198,9 @@ def _claims(w: _Writer, name: str, d):
         w.math(c.latex)
 
 
-def _check(w: _Writer, report):
+def _check(w: _Writer, report, intro: str = "check.intro"):
     w.heading("h.check")
-    w.para("check.intro")
+    w.para(intro)
     rows = [[f"`{c.input}`", f"`{c.kind}`", c.size.replace(" ", ", "), fmt_bound(c.max_rel_error),
              f"{c.tolerance:.0e}", w.s["check.pass"] if c.ok else w.s["check.fail"]]
             for c in report.checks]
@@ -362,13 +362,7 @@ def network_blocks(d, report, lang: str, figure: str) -> list[Block]:
                              rf"({_count(d.shapes[n])}\times {_count(d.shapes[v])})")
     w.math(r"\begin{aligned}" + r" \\ ".join(line.replace(r"\mathrel{+}=", r"&\mathrel{+}=", 1)
                                                 for line in lines) + r"\end{aligned}")
-    w.heading("h.check")
-    w.para("network.check")
-    rows = [[f"`{c.input}`", f"`{c.kind}`", c.size.replace(" ", ", "), fmt_bound(c.max_rel_error),
-             f"{c.tolerance:.0e}", w.s["check.pass"] if c.ok else w.s["check.fail"]]
-            for c in report.checks]
-    w.table(["check.col.input", "check.col.kind", "check.col.size", "check.col.error",
-             "check.col.tol", "check.col.result"], rows)
+    _check(w, report, intro="network.check")
     w.heading("h.code")
     from .network import network_functions
     forward, backward = network_functions(d)
