@@ -307,7 +307,7 @@ def normalize_forward(x, *, eps=1e-05):
 
 def normalize_backward(dout, cache):
     """Input normalisation, vector-Jacobian products (derived by SymPy):
-      dx[c, j] = where(eps < sqrt(sum_k(x[k, j]**2) - 2*sum_k(x[k, j])**2/B + sum_k(1)*sum_k(x[k, j])**2/B**2)/sqrt(B), sqrt(B)/sqrt(sum_k(x[k, j]**2) - 2*sum_k(x[k, j])**2/B + sum_k(1)*sum_k(x[k, j])**2/B**2), 1/eps)*dout[c, j] + sum_b((where(eps < sqrt(sum_k(x[k, j]**2) - 2*sum_k(x[k, j])**2/B + sum_k(1)*sum_k(x[k, j])**2/B**2)/sqrt(B), (-sqrt(B)*x[c, j]/(sum_k(x[k, j]**2) - 2*sum_k(x[k, j])**2/B + sum_k(1)*sum_k(x[k, j])**2/B**2) - sum_k(1)*sum_k(x[k, j])/(B**(3/2)*sum_k(x[k, j]**2) - 2*sqrt(B)*sum_k(x[k, j])**2 + sum_k(1)*sum_k(x[k, j])**2/sqrt(B)) + 2*sum_k(x[k, j])/(sqrt(B)*sum_k(x[k, j]**2) - 2*sum_k(x[k, j])**2/sqrt(B) + sum_k(1)*sum_k(x[k, j])**2/B**(3/2)))/sqrt(sum_k(x[k, j]**2) - 2*sum_k(x[k, j])**2/B + sum_k(1)*sum_k(x[k, j])**2/B**2), 0)*x[b, j] - where(eps < sqrt(sum_k(x[k, j]**2) - 2*sum_k(x[k, j])**2/B + sum_k(1)*sum_k(x[k, j])**2/B**2)/sqrt(B), sqrt(B)/sqrt(sum_k(x[k, j]**2) - 2*sum_k(x[k, j])**2/B + sum_k(1)*sum_k(x[k, j])**2/B**2), 1/eps)/B - where(eps < sqrt(sum_k(x[k, j]**2) - 2*sum_k(x[k, j])**2/B + sum_k(1)*sum_k(x[k, j])**2/B**2)/sqrt(B), (-sqrt(B)*x[c, j]/(sum_k(x[k, j]**2) - 2*sum_k(x[k, j])**2/B + sum_k(1)*sum_k(x[k, j])**2/B**2) - sum_k(1)*sum_k(x[k, j])/(B**(3/2)*sum_k(x[k, j]**2) - 2*sqrt(B)*sum_k(x[k, j])**2 + sum_k(1)*sum_k(x[k, j])**2/sqrt(B)) + 2*sum_k(x[k, j])/(sqrt(B)*sum_k(x[k, j]**2) - 2*sum_k(x[k, j])**2/sqrt(B) + sum_k(1)*sum_k(x[k, j])**2/B**(3/2)))/sqrt(sum_k(x[k, j]**2) - 2*sum_k(x[k, j])**2/B + sum_k(1)*sum_k(x[k, j])**2/B**2), 0)*sum_k(x[k, j])/B)*dout[b, j])
+      dx[c, j] = where(eps < sqrt(sum_k(x[k, j]**2) - 2*sum_k(x[k, j])**2/B + sum_k(1)*sum_k(x[k, j])**2/B**2)/sqrt(B), sqrt(B)/sqrt(sum_k(x[k, j]**2) - 2*sum_k(x[k, j])**2/B + sum_k(1)*sum_k(x[k, j])**2/B**2), 1/eps)*dout[c, j] + sum_b((where(eps < sqrt(sum_k(x[k, j]**2) - sum_k(x[k, j])**2/B)/sqrt(B), (-sqrt(B)*x[c, j]/(sum_k(x[k, j]**2) - sum_k(x[k, j])**2/B) - sqrt(B)*sum_k(x[k, j])/(B*sum_k(x[k, j]**2) - sum_k(x[k, j])**2) + 2*sum_k(x[k, j])/(sqrt(B)*sum_k(x[k, j]**2) - sum_k(x[k, j])**2/sqrt(B)))/sqrt(sum_k(x[k, j]**2) - sum_k(x[k, j])**2/B), 0)*x[b, j] - where(eps < sqrt(sum_k(x[k, j]**2) - sum_k(x[k, j])**2/B)/sqrt(B), sqrt(B)/sqrt(sum_k(x[k, j]**2) - sum_k(x[k, j])**2/B), 1/eps)/B - where(eps < sqrt(sum_k(x[k, j]**2) - sum_k(x[k, j])**2/B)/sqrt(B), (-sqrt(B)*x[c, j]/(sum_k(x[k, j]**2) - sum_k(x[k, j])**2/B) - sqrt(B)*sum_k(x[k, j])/(B*sum_k(x[k, j]**2) - sum_k(x[k, j])**2) + 2*sum_k(x[k, j])/(sqrt(B)*sum_k(x[k, j]**2) - sum_k(x[k, j])**2/sqrt(B)))/sqrt(sum_k(x[k, j]**2) - sum_k(x[k, j])**2/B), 0)*sum_k(x[k, j])/B)*dout[b, j])
     Subgradient: at the kink eps = sqrt(sum_k((x[k, i] - sum_k(x[k, i])/B)**2))/sqrt(B), `eps < sqrt(sum_k((x[k, i] - sum_k(x[k, i])/B)**2))/sqrt(B)` is false, so the other branch's derivative is used."""
     x, eps, _t0, _t1, _t2, _c0, _c1, _c2, _c7, _c9 = cache
     B = x.shape[0]
@@ -319,7 +319,7 @@ def normalize_backward(dout, cache):
     _c3 = _t1**2
     _c4 = (-_c0)*_c3
     _c10 = _c4 + _t7
-    _c11 = 2*_t1/(_c2*_t7 - _c7*_c3) - _c2*(_t8/_c10) - B*(_t1/((B**(3/2))*_t7 - _c2*_c3))
+    _c11 = 2*_t1/(_c2*_t7 - _c7*_c3) - _c2*(_t1/(B*_t7 - _c3)) - _c2*(_t8/_c10)
     _c12 = np.sqrt(_c10)
     _c5 = np.sqrt(_c4 + _t5)
     _c6 = 1/_c5
