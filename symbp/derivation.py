@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .spec import Module, Tensor, indices
+from .spec import Module, Tensor, UpdateRule, indices
 
 UPSTREAM = "_g"
 OUTPUT = "_y"
@@ -76,18 +76,6 @@ class Derivation:
     @property
     def vjp(self) -> dict[str, sp.Expr]:
         return {name: s.vjp for name, s in self.steps.items()}
-
-    @property
-    def upstream(self) -> sp.IndexedBase:
-        return sp.IndexedBase(UPSTREAM, real=True)
-
-    @property
-    def output_base(self) -> sp.IndexedBase:
-        return sp.IndexedBase(OUTPUT, real=True)
-
-    @property
-    def uses_output(self) -> bool:
-        return any(s.vjp_y is not None for s in self.steps.values())
 
     @property
     def kinks(self) -> tuple[sp.Expr, ...]:
@@ -281,7 +269,7 @@ class RuleDerivation:
     substituted; ``decay_form`` is the ``w`` update collected in ``w_i`` (weight decay).
     """
 
-    rule: "UpdateRule"
+    rule: UpdateRule
     penalty_grad: sp.Expr
     loss_grad: sp.Expr
     updates: tuple[tuple[str, sp.Expr], ...]

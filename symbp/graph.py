@@ -106,9 +106,6 @@ class Graph:
         return name
 
     # -- analysis -----------------------------------------------------------------------------
-    def producers(self) -> dict[str, str]:
-        return {n: n for n in self.nodes}
-
     def order(self) -> list[str]:
         """Nodes in topological order (Kahn); raises GraphError naming an unknown value or a cycle."""
         for node in self.nodes.values():

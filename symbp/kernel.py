@@ -242,7 +242,7 @@ def _rename(module: Module) -> dict[str, str]:
     return {d: (f"{d}_" if d in taken or keyword.iskeyword(d) else d) for d in sizes}
 
 
-def _index_sizes(module: Module, idx, dims) -> dict:
+def _index_sizes(idx, dims) -> dict:
     return {i: size(d) for i, d in zip(idx, dims)}
 
 
@@ -261,11 +261,11 @@ def build_kernel(d: Derivation) -> Kernel:
     program = _Program(m, arrays, rename)
     out_index = m.index[1:] if m.branches else m.index
     program.add(OUT, stabilize(forward, shifted), out_index,
-                _index_sizes(m, m.index, m.out_dims), like=inputs[0])
+                _index_sizes(m.index, m.out_dims), like=inputs[0])
     for x in m.differentiable:
         step = d.steps[x.name]
         program.add(f"d{x.name}", stabilize(step.vjp, shifted), step.index,
-                    _index_sizes(m, step.index, x.dims), like=x.name)
+                    _index_sizes(step.index, x.dims), like=x.name)
     fwd, bwd, shared = program.parts(1)
 
     shift_names = [f"{b.label}_{w}" for b in sorted(shifted, key=str) for w in ("max", "shift")]

@@ -19,9 +19,7 @@ from .derivation import Derivation, RuleDerivation, subgradients
 from .kernel import build_kernel, rule_function
 from .lang import strings
 from .latex import display_names, latex, matrix_form
-from .printing import prepare_program
 from .report import fmt_bound
-from .spec import size
 from .templating import render
 
 TRANSLATOR_DATE = "27 Nov 2026"
@@ -294,10 +292,6 @@ def render_one(d, fmt: str, lang: str) -> str:
         name, title, blocks = d.module.name, d.module.title, module_blocks(d, report, lang, {})
     title = _title(name, lang, title)
     return page_md(name, title, blocks, lang) if fmt == "md" else page_tex(name, title, blocks)
-
-
-def size_symbol(name: str):
-    return size(name)
 
 
 # -- the practical tricks and networks -----------------------------------------------------------

@@ -1,7 +1,7 @@
 """report: plain-text views of derivations and verification reports (CLI and build)."""
 from __future__ import annotations
 
-from .derivation import Derivation, RuleDerivation
+from .derivation import RuleDerivation
 from .printing import text
 
 

@@ -1,6 +1,4 @@
 """symbp build: deterministic, atomic, and the committed output/ is what a build writes."""
-import filecmp
-import importlib.util
 import os
 import subprocess
 import sys
