@@ -155,7 +155,7 @@ def _normalize(d):
     b, i = m.index
     B = sp.Symbol("B", integer=True, positive=True)
     # the sigma > eps branch: y = (x - m) / sigma
-    y_sigma = m.forward.replace(lambda e: isinstance(e, sp.Piecewise), lambda e: e.args[0].expr)
+    y_sigma = m.inline(m.forward).replace(lambda e: isinstance(e, sp.Piecewise), lambda e: e.args[0].expr)
     mean_val = _simplify_sums(_pull_all(sp.Sum(y_sigma, (b, 0, B - 1)) / B))
     var_val = _simplify_sums(_pull_all(sp.expand(sp.Sum(y_sigma ** 2, (b, 0, B - 1)) / B)))
     yield Claim("claim.normalize.stats",

@@ -40,9 +40,23 @@ def in_range(expr: sp.Expr) -> sp.Expr:
         return isinstance(e, sp.Sum) and any(
             v in d.args for d in e.function.atoms(sp.KroneckerDelta) for v, *_ in e.limits)
 
+    def in_bounds_dropped(pw):
+        """Index-bound conjuncts are true by construction: ``(0 <= c) & (eps < σ)`` -> ``eps < σ``."""
+        pairs = []
+        for p in pw.args:
+            cond = p.cond
+            if isinstance(cond, sp.And):
+                kept = [a for a in cond.args if not is_bound(a)]
+                cond = sp.And(*kept) if kept else sp.true
+            pairs.append((p.expr, cond))
+        return sp.Piecewise(*pairs)
+
     for _ in range(8):
         new = expr.doit().replace(guarded, lambda e: e.args[0].expr)
+        new = new.replace(lambda e: isinstance(e, sp.Piecewise), in_bounds_dropped)
         new = new.replace(sifting, lambda e: sum_out(e.function, e.limits))
+        new = new.replace(lambda e: isinstance(e, sp.Sum) and not any(
+            e.function.has(v) for v, *_ in e.limits), lambda e: e.doit())
         if new == expr:
             break
         expr = new
@@ -80,7 +94,8 @@ class Derivation:
     @property
     def kinks(self) -> tuple[sp.Expr, ...]:
         """Points where the forward is not differentiable, as expressions that vanish there."""
-        return kinks(self.module.forward)
+        return kinks(self.module.forward) + tuple(
+            k for s in self.module.statistics for k in kinks(s.expr))
 
     def __repr__(self) -> str:
         body = ", ".join(f"{k}: {v}" for k, v in self.vjp.items())
@@ -154,7 +169,19 @@ def sum_out(expr: sp.Expr, ranges) -> sp.Expr:
                  for p, ts in groups.items()), sp.S.Zero)
     total = total.replace(lambda e: isinstance(e, sp.Sum) and not any(
         e.function.has(v) for v, *_ in e.limits), lambda e: e.doit())  # Σ_k 1 = B
+    total = total.replace(_branch_free_of_index, _sum_per_branch)
     return sp.factor_terms(merge_sums(sp.factor_terms(total)))
+
+
+def _branch_free_of_index(e) -> bool:
+    """``Σ_b Piecewise((a_b, c), …)`` whose conditions do not depend on ``b``."""
+    return isinstance(e, sp.Sum) and isinstance(e.function, sp.Piecewise) and not any(
+        p.cond.has(v) for p in e.function.args for v, *_ in e.limits)
+
+
+def _sum_per_branch(e):
+    """... = ``Piecewise((Σ_b a_b, c), …)``: each branch's sum then splits into reductions."""
+    return sp.Piecewise(*[(sum_out(p.expr, e.limits), p.cond) for p in e.function.args])
 
 
 def merge_sums(expr: sp.Expr) -> sp.Expr:
@@ -198,6 +225,8 @@ def _output_form(module: Module, jac: sp.Expr) -> sp.Expr | None:
     inputs = {t.base for t in module.inputs}
     if forward.has(sp.Piecewise) or not module.index or not any(jac.has(b) for b in inputs):
         return None
+    if module.statistics:
+        return _output_form_all_indices(module, jac)
     sums = {s: sp.Dummy(f"S{n}") for n, s in enumerate(sorted(forward.atoms(sp.Sum), key=str))}
     f_abs, jac_abs = forward.xreplace(sums), jac.xreplace(sums)
     last = module.index[-1]
@@ -232,10 +261,95 @@ def _output_form(module: Module, jac: sp.Expr) -> sp.Expr | None:
     return best
 
 
+def total_derivative(module: Module, expr: sp.Expr, wrt: sp.Indexed) -> sp.Expr:
+    """``d expr / d wrt`` through the module's statistics: ``∂e/∂x + Σ_q ∂e/∂m_q · dm_q/dx``."""
+    out = sp.diff(expr, wrt)
+    for stat in module.statistics:
+        if not expr.has(stat.base):
+            continue
+        q = tuple(sp.Symbol(f"{i.name}_{stat.name}", integer=True) for i in stat.index)
+        definition = stat.expr.xreplace(dict(zip(stat.index, q)))
+        inner = total_derivative(module, definition, wrt)
+        if inner == 0:
+            continue
+        inner = inner.subs(definition, stat.base[q])  # σ' = u'/(2 sqrt(u)): keep σ by name
+        ranges = tuple((qi, 0, sp.Symbol(d, integer=True, positive=True) - 1)
+                       for qi, d in zip(q, stat.dims))
+        out += sp.Sum(sp.diff(expr, stat.base[q]) * inner, *ranges)
+    return out
+
+
+def _fold_statistics(module: Module, expr: sp.Expr) -> sp.Expr:
+    """Write each statistic's definition back as its name: ``Σ_k x_ki / B`` -> ``m_i``."""
+    for stat in module.statistics:
+        wilds = tuple(sp.Wild(f"w{k}") for k in range(len(stat.index)))
+        pattern = stat.expr.xreplace(dict(zip(stat.index, wilds)))
+        expr = expr.replace(pattern, stat.base[wilds])
+        sums = [f for f in sp.Mul.make_args(stat.expr) if isinstance(f, sp.Sum)]
+        if len(sums) == 1 and stat.expr.is_Mul:  # m = S / B  ->  S = B m
+            coeff = stat.expr / sums[0]
+            expr = expr.replace(sums[0].xreplace(dict(zip(stat.index, wilds))),
+                                stat.base[wilds] / coeff.xreplace(dict(zip(stat.index, wilds))))
+    return sp.factor_terms(expr)
+
+
+def _drop_vanishing_sums(module: Module, expr: sp.Expr) -> sp.Expr:
+    """Replace each sum that SymPy proves zero once the statistics are inlined
+    (``Σ_k (x_kj - m_j) = 0`` with ``m_j = Σ_k x_kj / B``)."""
+    zero = {}
+    y = sp.IndexedBase(OUTPUT, real=True)
+    for s in expr.atoms(sp.Sum):
+        with_y = s.replace(lambda e: isinstance(e, sp.Indexed) and e.base == y,
+                           lambda e: module.forward.xreplace(dict(zip(module.index, e.indices))))
+        inlined = sp.expand(module.inline(with_y).doit())
+        inlined = _canonical_sums(inlined)
+        if sp.simplify(inlined) == 0:
+            zero[s] = sp.S.Zero
+    return expr.xreplace(zero) if zero else expr
+
+
+def _canonical_sums(expr: sp.Expr) -> sp.Expr:
+    """Split sums over their terms, pull constant factors out and give every dummy one name."""
+    dummy = sp.Symbol("_k", integer=True)
+    for _ in range(3):
+        expr = expr.replace(lambda e: isinstance(e, sp.Sum) and len(e.limits) == 1,
+                            lambda e: sp.Add(*[_pull_out_of_sums(sp.Sum(t, e.limits[0]))
+                                               for t in sp.Add.make_args(sp.expand(e.function))]))
+        expr = expr.replace(lambda e: isinstance(e, sp.Sum) and len(e.limits) == 1,
+                            lambda e: sp.Sum(e.function.xreplace({e.limits[0][0]: dummy}),
+                                             (dummy, *e.limits[0][1:])))
+        expr = sp.expand(expr)
+    return expr
+
+
+def _output_form_all_indices(module: Module, jac: sp.Expr) -> sp.Expr | None:
+    """With statistics: solve ``y = f`` for the input element and replace it at any indices
+    (``x_{kj} = y_{kj} s_j + m_j``), so that sums over the batch are rewritten too."""
+    (x,) = [t for t in module.inputs if module.forward.has(t.base)][:1] or [None]
+    if x is None:
+        return None
+    el = x.base[module.index]
+    Y, A = sp.Dummy("Y"), sp.Dummy("A")
+    try:
+        sols = sp.solve(sp.Eq(Y, module.forward.xreplace({el: A})), A, dict=False)
+    except (NotImplementedError, TypeError, ValueError):
+        return None
+    if len(sols) != 1:
+        return None
+    wilds = tuple(sp.Wild(f"w{k}") for k in range(len(module.index)))
+    y = sp.IndexedBase(OUTPUT, real=True)
+    value = sols[0].xreplace({Y: y[module.index]}).xreplace(dict(zip(module.index, wilds)))
+    rewritten = _canonical_sums(sp.expand(jac.replace(x.base[wilds], value)))
+    rewritten = rewritten.replace(lambda e: isinstance(e, sp.Sum) and not any(
+        e.function.has(v) for v, *_ in e.limits), lambda e: e.doit())
+    rewritten = sp.factor_terms(sp.expand(_drop_vanishing_sums(module, rewritten)))
+    return None if rewritten.has(x.base) else rewritten
+
+
 def _derive_input(module: Module, x: Tensor) -> InputDerivation:
     idx = _fresh_indices(module, len(x.dims))
     g = sp.IndexedBase(UPSTREAM, real=True)
-    partial = sp.diff(module.forward, x[idx])
+    partial = total_derivative(module, module.forward, x[idx])
     jacobian = in_range(partial)
     ranges = module.ranges(module.index, module.out_dims)
     g_el = g[module.index] if module.index else sp.Symbol(UPSTREAM, real=True)
@@ -243,6 +357,8 @@ def _derive_input(module: Module, x: Tensor) -> InputDerivation:
     def chain_of(j):
         return sp.Sum(g_el * j, *ranges) if ranges else g_el * j
 
+    if module.statistics:
+        jacobian = _fold_statistics(module, _drop_vanishing_sums(module, jacobian))
     chain = chain_of(jacobian)
     vjp_x = sum_out(g_el * jacobian, ranges)
     jacobian_y = _output_form(module, jacobian)

@@ -251,8 +251,8 @@ def build_kernel(d: Derivation) -> Kernel:
     """Print the forward and backward of ``d`` as numpy source."""
     m = d.module
     name = m.name
-    forward = in_range(m.forward)
-    shifted = shifted_inputs(forward) | set().union(*(shifted_inputs(v) for v in d.vjp.values()))
+    forward = in_range(m.inline(m.forward))
+    shifted = shifted_inputs(forward) | set().union(*(shifted_inputs(m.inline(v)) for v in d.vjp.values()))
     arrays = _arrays(m, shifted)
     rename = _rename(m)
     inputs = [t.name for t in m.inputs]
@@ -264,7 +264,7 @@ def build_kernel(d: Derivation) -> Kernel:
                 _index_sizes(m.index, m.out_dims), like=inputs[0])
     for x in m.differentiable:
         step = d.steps[x.name]
-        program.add(f"d{x.name}", stabilize(step.vjp, shifted), step.index,
+        program.add(f"d{x.name}", stabilize(m.inline(step.vjp), shifted), step.index,
                     _index_sizes(step.index, x.dims), like=x.name)
     fwd, bwd, shared = program.parts(1)
 

@@ -102,6 +102,10 @@ def module_blocks(d: Derivation, report, lang: str, figures: dict[str, str]) -> 
     w.para("forward.formula")
     lhs = _element(y, m.index) if m.index else "L"
     w.math(f"{lhs} = {latex(m.forward, names)}")
+    if m.statistics:
+        w.para("forward.statistics")
+        rows = [rf"{latex(st.base[st.index], names)} &= {latex(st.expr, names)}" for st in m.statistics]
+        w.math(r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}")
     if "activation" in figures:
         w.figure(figures["activation"], "fig.activation", title=w.s.get(f"title.{m.name}", m.title))
     for extra in ("sigmoid", "softplus"):

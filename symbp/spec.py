@@ -73,6 +73,35 @@ class Param:
         return sp.Symbol(self.name, real=True)
 
 
+def _rename_bound(expr: sp.Expr, suffix: str) -> sp.Expr:
+    """Give every summation index of ``expr`` a name of its own (no capture when inlined)."""
+    def rename(s):
+        fresh = {v: sp.Symbol(f"{v.name}{suffix}", integer=True) for v, *_ in s.limits}
+        return sp.Sum(s.function.xreplace(fresh), *[(fresh[v], lo, hi) for v, lo, hi in s.limits])
+    return expr.replace(lambda e: isinstance(e, sp.Sum), rename)
+
+
+@dataclass(frozen=True)
+class Statistic:
+    """A named intermediate ``name[index] = expr`` the forward reads (the batch mean ``m_i``).
+
+    Derivations keep it by name — the chain rule goes through it — and generated code computes it
+    once in the forward.
+    """
+
+    name: str
+    index: tuple[sp.Symbol, ...]
+    dims: tuple[str, ...]
+    expr: sp.Expr
+    positive: bool = False
+
+    @property
+    def base(self) -> sp.IndexedBase:
+        if self.positive:
+            return sp.IndexedBase(self.name, positive=True)
+        return sp.IndexedBase(self.name, real=True)
+
+
 @dataclass(frozen=True)
 class Module:
     """A neural-network module defined by its forward only.
@@ -94,6 +123,7 @@ class Module:
     size_params: tuple[tuple[str, int], ...] = ()
     identity_without: str | None = None  # this input absent (None): the module is the identity
     helpers: str = ""  # plain Python shipped next to the generated functions (no derivative)
+    statistics: tuple[Statistic, ...] = ()  # named intermediates, in order of definition
     min_sizes: tuple[tuple[str, int], ...] = ()  # verification never goes below these sizes
     check_params: tuple[tuple[tuple[str, float], ...], ...] = ((),)  # parameter sets to verify at
     source: str = ""
@@ -102,6 +132,15 @@ class Module:
     @property
     def differentiable(self) -> tuple[Tensor, ...]:
         return tuple(t for t in self.inputs if t.differentiable)
+
+    def inline(self, expr: sp.Expr) -> sp.Expr:
+        """``expr`` with every statistic replaced by its definition (latest first)."""
+        for stat in reversed(self.statistics):
+            definition = _rename_bound(stat.expr, f"_{stat.name}")
+            expr = expr.replace(
+                lambda e, s=stat: isinstance(e, sp.Indexed) and e.base == s.base,
+                lambda e, s=stat, d=definition: d.xreplace(dict(zip(s.index, e.indices))))
+        return expr
 
     def input(self, name: str) -> Tensor:
         for t in self.inputs:

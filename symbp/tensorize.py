@@ -252,8 +252,8 @@ class Lowerer:
             return None
         names = [v for v, _, _ in limits]
         factors = sp.Mul.make_args(split_masks(body))
-        used = [f for f in factors if any(f.has(v) for v in names)]
-        if len(used) == 2 or not all(all(f.has(v) for v in names) for f in used):
+        used = [f for f in factors if any(v in f.free_symbols for v in names)]
+        if len(used) == 2 or not all(all(v in f.free_symbols for v in names) for f in used):
             return None
         for v, lo, hi in limits:
             self._sizes.setdefault(v, hi - lo + 1)
@@ -271,9 +271,13 @@ class Lowerer:
     def _sum_one(self, body, var, lo, hi) -> Node:
         count = hi - lo + 1
         self._sizes.setdefault(var, count)
-        factors = sp.Mul.make_args(split_masks(body))
-        with_var = [f for f in factors if f.has(var)]
-        rest = self._lower(sp.Mul(*[f for f in factors if not f.has(var)]))
+        body = split_masks(body)
+        if self._pull_apart(body, var):  # Σ (a_k + c·b_k) = Σ a_k + c Σ b_k
+            terms = sp.Add.make_args(sp.expand(body, log=False, power_exp=False, power_base=False, multinomial=False))
+            return self._combine(sp.Add, [self._sum_one(t, var, lo, hi) for t in terms])
+        factors = sp.Mul.make_args(body)
+        with_var = [f for f in factors if var in f.free_symbols]
+        rest = self._lower(sp.Mul(*[f for f in factors if var not in f.free_symbols]))
         if not with_var:
             return self._combine(sp.Mul, [rest, (count, (), {})])
         node = self._tuple_sum(with_var, var)
@@ -283,6 +287,16 @@ class Lowerer:
         if node is None:
             node = self._reduce(self._lower(sp.Mul(*with_var)), [var], [count])
         return self._combine(sp.Mul, [rest, node])
+
+    @staticmethod
+    def _pull_apart(body, var) -> bool:
+        """A sum of terms some of which carry factors (with free indices) that do not depend on
+        the summation index: summing each term alone avoids broadcasting to a larger array."""
+        expanded = sp.expand(body, log=False, power_exp=False, power_base=False, multinomial=False)
+        if not isinstance(expanded, sp.Add):
+            return False
+        return any(_free_indices(f) for t in expanded.args for f in sp.Mul.make_args(t)
+                   if var not in f.free_symbols)
 
     def _tuple_sum(self, factors, var):
         """``Σ_r g[r, ...]`` over the tuple axis of a tuple of arrays."""

@@ -110,8 +110,9 @@ def _repair(m: Module, kink: sp.Expr, values: dict, params: dict) -> None:
     """Shift one input where ``|kink| < MARGIN`` (a linear one: ``x``, ``x1 - x2``)."""
     target = tuple(sorted({i for ix in kink.atoms(sp.Indexed) for i in ix.indices
                            if isinstance(i, sp.Symbol)}, key=str))
+    names = {t.name for t in m.inputs if t.differentiable}
     movable = [ix for ix in kink.atoms(sp.Indexed) if tuple(ix.indices) == target
-               and m.input(str(ix.base.label)).differentiable
+               and str(ix.base.label) in names
                and sp.diff(kink, ix).is_number and sp.diff(kink, ix) != 0]
     if not movable:
         return

@@ -286,7 +286,7 @@ def dropout_mask(shape, *, p=0.5, rng=None, dtype=np.float32):
 
 
 def normalize_forward(x, *, eps=1e-05):
-    """Input normalisation, forward: out[b, i] = (x[b, i] - sum_k(x[k, i])/B)*where(eps < sqrt(sum_k((x[k, i] - sum_k(x[k, i])/B)**2))/sqrt(B), sqrt(B)/sqrt(sum_k((x[k, i] - sum_k(x[k, i])/B)**2)), 1/eps)
+    """Input normalisation, forward: out[b, i] = (-m[i] + x[b, i])/s[i]
     Shapes: x (B, C) -> out (B, C).
     Parameters: eps=1e-05."""
     B = x.shape[0]
@@ -294,40 +294,28 @@ def normalize_forward(x, *, eps=1e-05):
     _t1 = _t0[:, None]
     _t2 = x.T
     _c0 = 1/B
-    _c1 = _c0*_t1
-    _t3 = ((_t2 - _c1)**2).sum(axis=-1, keepdims=True)
+    _t3 = ((_t2 - _c0*_t1)**2).sum(axis=-1, keepdims=True)
     _t4 = _t3[:, 0]
+    _c1 = np.sqrt(_t4)
     _c2 = np.sqrt(B)
-    _c7 = 1/_c2
-    _c9 = 1/eps
-    _c13 = np.sqrt(_t4)
-    out = (x - _c0*_t0)*np.where((eps < _c7*_c13), _c2/_c13, _c9)
-    return out, (x, eps, _t0, _t1, _t2, _c0, _c1, _c2, _c7, _c9)
+    _c3 = _c2/_c1
+    _c4 = (eps < (1/_c2)*_c1)
+    _c5 = np.where(_c4, _c3, 1/eps)
+    out = _c5*(x - _c0*_t0)
+    return out, (out, _c0, _c3, _c4, _c5)
 
 
 def normalize_backward(dout, cache):
     """Input normalisation, vector-Jacobian products (derived by SymPy):
-      dx[c, j] = where(eps < sqrt(sum_k(x[k, j]**2) - 2*sum_k(x[k, j])**2/B + sum_k(1)*sum_k(x[k, j])**2/B**2)/sqrt(B), sqrt(B)/sqrt(sum_k(x[k, j]**2) - 2*sum_k(x[k, j])**2/B + sum_k(1)*sum_k(x[k, j])**2/B**2), 1/eps)*dout[c, j] + sum_b((where(eps < sqrt(sum_k(x[k, j]**2) - sum_k(x[k, j])**2/B)/sqrt(B), (-sqrt(B)*x[c, j]/(sum_k(x[k, j]**2) - sum_k(x[k, j])**2/B) - sqrt(B)*sum_k(x[k, j])/(B*sum_k(x[k, j]**2) - sum_k(x[k, j])**2) + 2*sum_k(x[k, j])/(sqrt(B)*sum_k(x[k, j]**2) - sum_k(x[k, j])**2/sqrt(B)))/sqrt(sum_k(x[k, j]**2) - sum_k(x[k, j])**2/B), 0)*x[b, j] - where(eps < sqrt(sum_k(x[k, j]**2) - sum_k(x[k, j])**2/B)/sqrt(B), sqrt(B)/sqrt(sum_k(x[k, j]**2) - sum_k(x[k, j])**2/B), 1/eps)/B - where(eps < sqrt(sum_k(x[k, j]**2) - sum_k(x[k, j])**2/B)/sqrt(B), (-sqrt(B)*x[c, j]/(sum_k(x[k, j]**2) - sum_k(x[k, j])**2/B) - sqrt(B)*sum_k(x[k, j])/(B*sum_k(x[k, j]**2) - sum_k(x[k, j])**2) + 2*sum_k(x[k, j])/(sqrt(B)*sum_k(x[k, j]**2) - sum_k(x[k, j])**2/sqrt(B)))/sqrt(sum_k(x[k, j]**2) - sum_k(x[k, j])**2/B), 0)*sum_k(x[k, j])/B)*dout[b, j])
-    Subgradient: at the kink eps = sqrt(sum_k((x[k, i] - sum_k(x[k, i])/B)**2))/sqrt(B), `eps < sqrt(sum_k((x[k, i] - sum_k(x[k, i])/B)**2))/sqrt(B)` is false, so the other branch's derivative is used."""
-    x, eps, _t0, _t1, _t2, _c0, _c1, _c2, _c7, _c9 = cache
-    B = x.shape[0]
-    _t5 = (_t2**2).sum(axis=-1, keepdims=True)
-    _t6 = _t5[:, 0]
-    _t7 = _t6[:, None]
-    _t8 = x[:, :, None]
-    _t9 = dout.T
-    _c3 = _t1**2
-    _c4 = (-_c0)*_c3
-    _c10 = _c4 + _t7
-    _c11 = 2*_t1/(_c2*_t7 - _c7*_c3) - _c2*(_t1/(B*_t7 - _c3)) - _c2*(_t8/_c10)
-    _c12 = np.sqrt(_c10)
-    _c5 = np.sqrt(_c4 + _t5)
-    _c6 = 1/_c5
-    _c8 = (eps < _c7*_c5)
-    _t10 = (_t9*(_c11*_c6*_t2*(_c8) - _c0*np.where(_c8, _c2*_c6, _c9) - _c1*_c11*(eps < _c7*_c12)/_c12)).sum(axis=-1, keepdims=True)
-    _t11 = _t10[:, :, 0]
-    _c14 = np.sqrt(_t6 - _c0*_t0**2)
-    dx = _t11 + dout*np.where((eps < _c7*_c14), _c2/_c14, _c9)
+      dx[c, j] = where(eps < sigma[j], -sum_b((out[b, j]*out[c, j]/sigma[j] + 1/s[j])*dout[b, j])/B, -sum_b(dout[b, j])/(B*s[j])) + dout[c, j]/s[j]"""
+    out, _c0, _c3, _c4, _c5 = cache
+    _t5 = dout.sum(axis=-2)
+    _t6 = dout.T
+    _t7 = out.T
+    _t8 = (_t6*_t7).sum(axis=-1, keepdims=True)
+    _t9 = _t8[:, 0]
+    _c6 = _c5*_t5
+    dx = _c5*dout + np.where(_c4, (-_c0)*(_c3*_t9*out + _c6), (-_c0)*_c6)
     return (dx,)
 
 

@@ -1,7 +1,7 @@
 """The notes' practical tricks as modules: dropout and input normalisation — forward only."""
 import sympy as sp
 
-from ..spec import Module, Param, Tensor, indices, size
+from ..spec import Module, Param, Statistic, Tensor, indices, size
 
 b, i, k = indices("b i k")
 B = size("B")
@@ -25,15 +25,25 @@ def dropout() -> Module:
                   source="y = x * mask / (1 - p), mask ~ Bernoulli(1 - p)")
 
 
+def _named(name: str, positive: bool = False) -> sp.IndexedBase:
+    return sp.IndexedBase(name, positive=True) if positive else sp.IndexedBase(name, real=True)
+
+
 def normalize() -> Module:
     """Channel-wise ``(x - m) / max(σ, ε)`` with ``m``, ``σ`` the batch mean and deviation."""
     x = Tensor("x", ("B", "C"))
     eps = Param("eps", 1e-5)
-    mean = sp.Sum(x[k, i], (k, 0, B - 1)) / B
-    sigma = sp.sqrt(sp.Sum((x[k, i] - mean) ** 2, (k, 0, B - 1)) / B)
-    scale = sp.Piecewise((sigma, sigma > eps.symbol), (eps.symbol, True))
+    stats = (
+        Statistic("m", (i,), ("C",), sp.Sum(x[k, i], (k, 0, B - 1)) / B),
+        Statistic("v", (i,), ("C",), sp.Sum((x[k, i] - _named("m")[i]) ** 2, (k, 0, B - 1)) / B,
+                  positive=True),
+        Statistic("sigma", (i,), ("C",), sp.sqrt(_named("v", True)[i]), positive=True),
+        Statistic("s", (i,), ("C",), sp.Piecewise((_named("sigma", True)[i], _named("sigma", True)[i] > eps.symbol),
+                                                  (eps.symbol, True)), positive=True),
+    )
+    m, s = _named("m"), _named("s", True)
     return Module("normalize", "Input normalisation", (x,), ("B", "C"), (b, i),
-                  (x[b, i] - mean) / scale, params=(eps,),
+                  (x[b, i] - m[i]) / s[i], params=(eps,), statistics=stats,
                   min_sizes=(("B", 3),),  # one sample has sigma = 0: on the kink sigma = eps
                   check_params=((), (("eps", 10.0),)),  # both branches of max(sigma, eps)
                   source="b'[i,j] = (b[i,j] - m_b) / max(sigma_b, eps)")

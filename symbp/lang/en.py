@@ -39,6 +39,7 @@ STRINGS = {
     "forward.elementwise": "It acts elementwise: every input is an array of any shape (all the same), "
                            "and so is the output; one index ${i}$ runs over all elements.",
     "forward.scalar": "a scalar",
+    "forward.statistics": 'with the statistics, which the derivation keeps by name (the chain rule runs through each of them):',
     "forward.formula": "One element of the output, as SymPy holds it:",
     "partial.intro": "SymPy differentiates one element of the output with respect to one element "
                      "${x}$ of the input `{name}`. Each Kronecker delta $\\delta$ says where the two "

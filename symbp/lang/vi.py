@@ -41,6 +41,7 @@ STRINGS = {
                            "bất kỳ (các đầu vào cùng hình dạng), đầu ra cũng vậy; một chỉ số ${i}$ "
                            "chạy qua mọi phần tử.",
     "forward.scalar": "một số vô hướng",
+    "forward.statistics": 'với các đại lượng thống kê, được phép suy ra giữ nguyên theo tên (quy tắc chuỗi đi qua từng đại lượng):',
     "forward.formula": "Một phần tử của đầu ra, đúng như SymPy lưu giữ:",
     "partial.intro": "SymPy lấy đạo hàm một phần tử của đầu ra theo một phần tử ${x}$ của đầu vào "
                      "`{name}`. Mỗi ký hiệu Kronecker $\\delta$ cho biết hai chỉ số nào phải trùng "
