@@ -13,6 +13,7 @@ SymPy                                  numpy
 ``Sigmoid(u)``                         ``0.5 + 0.5*np.tanh(0.5*u)`` (never overflows)
 ``Softplus(u)``                        ``np.logaddexp(0, u)``
 ``Total(u)``                           ``np.sum(u)`` (a sum over every element)
+``Guard(c, u)``                        ``np.where(c, u, 1)`` (a denominator in a branch not taken)
 ``log(1 + u)``                         ``np.log1p(u)``
 ``exp(u) - 1``                         ``np.expm1(u)``
 ``a >= b``                             ``(a >= b)``
@@ -28,6 +29,7 @@ from .tensorize import Program, Stmt
 Sigmoid = sp.Function("Sigmoid")
 Softplus = sp.Function("Softplus")
 Total = sp.Function("Total")
+Guard = sp.Function("Guard")
 
 
 class ArrayPrinter(NumPyPrinter):
@@ -101,6 +103,9 @@ class ArrayPrinter(NumPyPrinter):
         name = expr.func.__name__
         if name == "Sigmoid":
             return f"(0.5 + 0.5*np.tanh(0.5*{self.parenthesize(expr.args[0], 60)}))"
+        if name == "Guard":
+            cond, value = expr.args
+            return f"np.where({self._print(cond)}, {self._print(value)}, 1)"
         if name == "Total":
             return f"np.sum({self._print(expr.args[0])})"
         if name == "Softplus":

@@ -9,14 +9,16 @@ changes *how* it is computed so that no intermediate overflows:
   as ``x_max + log(Σ exp(x_shift))``;
 * ``log(1 + exp(u))`` -> ``Softplus(u)`` (printed with ``np.logaddexp``);
 * ``exp(u)`` -> ``(1 - σ(-u)) / σ(-u)`` where that turns the expression into a polynomial in
-  ``σ`` (``1/(1 + e^{-u})`` -> ``σ(u)``, ``e^{-u}/(1 + e^{-u})²`` -> ``σ(u)(1 - σ(u))``).
+  ``σ`` (``1/(1 + e^{-u})`` -> ``σ(u)``, ``e^{-u}/(1 + e^{-u})²`` -> ``σ(u)(1 - σ(u))``);
+* a denominator inside a ``Piecewise`` branch is guarded where the branch is not taken (numpy
+  evaluates both sides of ``np.where``).
 """
 from __future__ import annotations
 
 import sympy as sp
 from sympy.simplify.simplify import factor_sum
 
-from .printing import Sigmoid, Softplus
+from .printing import Guard, Sigmoid, Softplus
 
 
 def shifted_inputs(expr: sp.Expr) -> set[sp.IndexedBase]:
@@ -69,5 +71,23 @@ def stable_elementwise(expr: sp.Expr) -> sp.Expr:
     return expr
 
 
+def guard_branches(expr: sp.Expr) -> sp.Expr:
+    """``Piecewise((k/u, c), …)`` -> ``Piecewise((k/Guard(c, u), c), …)``: numpy evaluates every
+    branch, so a denominator is replaced by 1 where its branch is not taken (no 1/0, same value)."""
+    def guard(pw):
+        pairs = []
+        for p in pw.args:
+            if p.cond is sp.true:
+                pairs.append((p.expr, p.cond))
+                continue
+            safe = p.expr.replace(
+                lambda e: isinstance(e, sp.Pow) and e.exp.is_negative and not e.base.is_number
+                and not e.base.is_positive,
+                lambda e, c=p.cond: sp.Pow(Guard(c, e.base), e.exp))
+            pairs.append((safe, p.cond))
+        return sp.Piecewise(*pairs)
+    return expr.replace(lambda e: isinstance(e, sp.Piecewise), guard)
+
+
 def stabilize(expr: sp.Expr, bases) -> sp.Expr:
-    return stable_elementwise(shift_logsumexp(expr, bases))
+    return guard_branches(stable_elementwise(shift_logsumexp(expr, bases)))

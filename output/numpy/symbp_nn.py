@@ -296,26 +296,25 @@ def normalize_forward(x, *, eps=1e-05):
     _c0 = 1/B
     _t3 = ((_t2 - _c0*_t1)**2).sum(axis=-1, keepdims=True)
     _t4 = _t3[:, 0]
-    _c1 = np.sqrt(_t4)
-    _c2 = np.sqrt(B)
-    _c3 = _c2/_c1
-    _c4 = (eps < (1/_c2)*_c1)
-    _c5 = np.where(_c4, _c3, 1/eps)
+    _c1 = np.sqrt(B)
+    _c2 = (eps < (1/_c1)*np.sqrt(_t4))
+    _c3 = np.where(_c2, _t4, 1)
+    _c4 = 1/np.sqrt(_c3)
+    _c5 = np.where(_c2, _c1*_c4, 1/eps)
     out = _c5*(x - _c0*_t0)
-    return out, (out, _c0, _c3, _c4, _c5)
+    return out, (out, eps, _c0, _c1, _c2, _c3, _c4, _c5)
 
 
 def normalize_backward(dout, cache):
     """Input normalisation, vector-Jacobian products (derived by SymPy):
       dx[c, j] = where(eps < sigma[j], -sum_b((out[b, j]*out[c, j]/sigma[j] + 1/s[j])*dout[b, j])/B, -sum_b(dout[b, j])/(B*s[j])) + dout[c, j]/s[j]"""
-    out, _c0, _c3, _c4, _c5 = cache
+    out, eps, _c0, _c1, _c2, _c3, _c4, _c5 = cache
     _t5 = dout.sum(axis=-2)
     _t6 = dout.T
     _t7 = out.T
     _t8 = (_t6*_t7).sum(axis=-1, keepdims=True)
     _t9 = _t8[:, 0]
-    _c6 = _c5*_t5
-    dx = _c5*dout + np.where(_c4, (-_c0)*(_c3*_t9*out + _c6), (-_c0)*_c6)
+    dx = _c5*dout + np.where(_c2, (-_c0)*(_c1*(_c4*_t9*out) + _t5*np.where(_c2, _c1/np.sqrt(np.where(_c2, _c3, 1)), 1/np.where(_c2, eps, 1))), (-_c0)*(_c5*_t5))
     return (dx,)
 
 
