@@ -119,7 +119,7 @@ class _Program:
     def parts(self, split: int) -> tuple["_Part", "_Part", list[str]]:
         """The first ``split`` results and the rest, as two functions' bodies; and the names of
         the first part's temporaries that the second reads."""
-        stmts, results = prepare_program(self.lowerer.program)
+        stmts, results = prepare_program(self.lowerer.program, self.printer.scalars)
         by_target = {s.target: s for s in stmts}
 
         def closure(exprs) -> set:

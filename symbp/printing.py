@@ -51,10 +51,15 @@ class ArrayPrinter(NumPyPrinter):
         if len(scalars) < 2 and not (scalars and arrays and not scalars[0].is_Number) or not arrays:
             return super()._print_Mul(expr)
         head = sp.Mul(*scalars)
+        num, den = sp.fraction(head)
+        rest = self.parenthesize(sp.Mul(*arrays), sp.printing.precedence.PRECEDENCE["Mul"])
+        if den != 1 and num in (1, -1) and not rest.startswith("1/"):
+            # x/B: one correctly rounded division, not x*(1/B)
+            prec = sp.printing.precedence.PRECEDENCE["Mul"]
+            return f"{'-' if num == -1 else ''}{rest}/{self.parenthesize(den, prec + 1)}"
         text = self._print(head)
         if not (head.is_Symbol or head.is_Number and head >= 0):
             text = f"({text})"
-        rest = self.parenthesize(sp.Mul(*arrays), sp.printing.precedence.PRECEDENCE["Mul"])
         if rest.startswith("1/"):  # a/b, not a*1/b
             return text + rest[1:]
         return text + "*" + rest
@@ -142,6 +147,8 @@ class ArrayPrinter(NumPyPrinter):
         if exp == -1:
             return f"1/{self.parenthesize(base, prec)}"
         if exp == sp.S.Half:
+            if self._is_scalar(base):  # a Python float stays weakly typed: float32 stays float32
+                return f"{self.parenthesize(base, prec)}**0.5"
             return f"np.sqrt({self._print(base)})"
         if exp.is_Integer:
             return f"{self.parenthesize(base, prec)}**{exp.p}"
@@ -216,21 +223,30 @@ def print_stmt(stmt: Stmt, p: ArrayPrinter) -> str:
     raise ValueError(f"unknown statement {op}")
 
 
-def prepare_program(program: Program) -> tuple[list[Stmt], list]:
-    """Statements in order and result expressions, common subexpressions shared."""
-    return _cse(list(program.stmts), list(program.results))
+def prepare_program(program: Program, scalars=()) -> tuple[list[Stmt], list]:
+    """Statements in order and result expressions, common subexpressions shared (except purely
+    scalar ones: ``x/B`` stays a division, correctly rounded, not ``x*(1/B)``)."""
+    return _cse(list(program.stmts), list(program.results), set(scalars))
 
 
 _EXPR_SLOT = {"assign": 0, "sum": 0}
 
 
-def _cse(stmts: list[Stmt], results: list) -> tuple[list[Stmt], list]:
+def _cse(stmts: list[Stmt], results: list, scalars=frozenset()) -> tuple[list[Stmt], list]:
     """Share elementwise subexpressions across statements and results (``sympy.cse``)."""
     slots = [(k, s) for k, s in enumerate(stmts) if s.op in _EXPR_SLOT]
     exprs = [s.args[0] for _, s in slots] + results
     temps = sp.numbered_symbols("_c")
     repl, reduced = sp.cse(exprs, symbols=temps, order="none", ignore=())
     repl = [(t, e) for t, e in repl if not isinstance(e, (sp.Indexed,))]
+    inline = {}
+    for t, e in repl:  # scalar temporaries go back where they were used (in order)
+        e = e.xreplace(inline)
+        if all(s.name in scalars for s in e.free_symbols):
+            inline[t] = e
+    if inline:
+        repl = [(t, e.xreplace(inline)) for t, e in repl if t not in inline]
+        reduced = [r.xreplace(inline) for r in reduced]
     new_stmts = list(stmts)
     alias = {}
     for (k, s), e in zip(slots, reduced[:len(slots)]):

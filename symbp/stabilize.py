@@ -81,7 +81,7 @@ def guard_branches(expr: sp.Expr) -> sp.Expr:
                 pairs.append((p.expr, p.cond))
                 continue
             safe = p.expr.replace(
-                lambda e: isinstance(e, sp.Pow) and e.exp.is_negative and not e.base.is_number
+                lambda e: isinstance(e, sp.Pow) and e.exp.is_negative and e.base.has(sp.Indexed)
                 and not e.base.is_positive,
                 lambda e, c=p.cond: sp.Pow(Guard(c, e.base), e.exp))
             pairs.append((safe, p.cond))

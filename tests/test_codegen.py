@@ -27,6 +27,7 @@ def inputs(name, dtype, scale=2.0):
         "cross_entropy": (u(B, N), r.integers(0, N, B)),
         "mse": (u(B, N), u(B, N)),
         "l2_penalty": (u(N, M),), "l1_penalty": (u(N, M),),
+        "normalize": (u(B, N),),
     }[name]
 
 
@@ -39,6 +40,7 @@ TORCH = {
     "cross_entropy": lambda x, t: F.cross_entropy(x, t),
     "mse": lambda p, t: F.mse_loss(p, t),
     "l2_penalty": lambda w: 1e-4 * (w * w).sum(), "l1_penalty": lambda w: 1e-4 * w.abs().sum(),
+    "normalize": lambda x: (x - x.mean(0)) / torch.clamp(x.std(0, unbiased=False), min=1e-5),
 }
 
 
@@ -53,6 +55,7 @@ def torch_reference(name, args, upstream):
 @pytest.fixture(scope="module")
 def nn(derivations):
     return {name: symbp.load(d) for name, d in derivations.items() if name in TORCH or name == "duplicate"}
+
 
 
 TOL = {np.float64: dict(rtol=1e-10, atol=1e-12), np.float32: dict(rtol=2e-4, atol=1e-5)}
@@ -189,3 +192,32 @@ def test_user_module_extreme_inputs():
         (dx,) = f.backward(np.ones_like(x), cache)
     assert np.all(np.isfinite(y)) and np.all(np.isfinite(dx))
     np.testing.assert_allclose(dx, [0, 0, 0.5, 1, 1], atol=1e-6)
+
+
+def test_normalize_constant_channel_uses_eps_without_warnings(nn):
+    x = inputs("normalize", np.float32)[0].copy()
+    x[:, 2] = 3.0  # sigma = 0 < eps: the eps branch
+    with np.errstate(all="raise"):
+        y, cache = nn["normalize"].forward(x)
+        (dx,) = nn["normalize"].backward(np.ones_like(y), cache)
+    assert np.all(y[:, 2] == 0) and np.all(np.isfinite(dx))
+    ref_out, ref_grads = torch_reference("normalize", [x.astype(np.float64)], np.ones(x.shape))
+    np.testing.assert_allclose(y, ref_out, rtol=1e-4, atol=1e-4)
+
+
+def test_dropout_against_its_definition():
+    f = symbp.load(symbp.derive(symbp.get("dropout")))
+    x = np.arange(6, dtype=np.float32)
+    mask = np.array([1, 0, 1, 1, 0, 1], dtype=np.float32)
+    y, cache = f.forward(x, mask, p=0.25)
+    np.testing.assert_allclose(y, x * mask / 0.75)
+    (dx, dmask) = f.backward(np.ones_like(x), cache)
+    np.testing.assert_allclose(dx, mask / 0.75)
+    assert dmask is None
+    y_eval, cache = f.forward(x)  # eval mode: no mask, the identity
+    assert y_eval is x and f.backward(np.ones_like(x), cache)[0].tolist() == [1.0] * 6
+    draw = {}
+    exec(symbp.codegen(symbp.derive(symbp.get("dropout"))), draw)
+    a = draw["dropout_mask"]((1000,), p=0.3, rng=0)
+    b = draw["dropout_mask"]((1000,), p=0.3, rng=0)
+    assert np.array_equal(a, b) and 0.6 < a.mean() < 0.8 and a.dtype == np.float32

@@ -181,19 +181,19 @@ def cross_entropy_forward(logits, target):
     _t1 = np.take_along_axis(logits_shift, target[..., None], axis=-1)[..., 0]
     _t2 = _t0[:, 0]
     _t3 = (_t1 - np.log(_t2)).sum()
-    _c1 = 1/B
-    out = (-_c1)*_t3
-    return out, (target, _c0, _t0, _c1, logits)
+    out = -_t3/B
+    return out, (target, _c0, _t0, logits)
 
 
 def cross_entropy_backward(dout, cache):
     """Cross-entropy (NLL of LogSoftMax), vector-Jacobian products (derived by SymPy):
       dlogits[c, j] = dout*(exp(logits[c, j])/sum_k(exp(logits[c, k])) - [j == target[c]])/B"""
-    target, _c0, _t0, _c1, logits = cache
+    target, _c0, _t0, logits = cache
     dout = float(dout)
+    B = logits.shape[0]
     n = logits.shape[1]
     _t4 = (target[..., None] == np.arange(n))
-    dlogits = (_c1*dout)*(_c0/_t0 - _t4)
+    dlogits = (dout/B)*(_c0/_t0 - _t4)
     return (dlogits, None)
 
 
@@ -204,20 +204,20 @@ def mse_forward(pred, target):
     n = pred.shape[1]
     _c0 = pred - target
     _t0 = (_c0**2).sum()
-    _c1 = 1/(B*n)
-    out = _c1*_t0
-    return out, (_c0, _c1)
+    out = _t0/(B*n)
+    return out, (_c0, target)
 
 
 def mse_backward(dout, cache, needs=(True, True)):
     """Mean squared error, vector-Jacobian products (derived by SymPy):
       dpred[c, j] = 2*dout*(pred[c, j] - target[c, j])/(B*n)
       dtarget[c, j] = 2*dout*(-pred[c, j] + target[c, j])/(B*n)"""
-    _c0, _c1 = cache
+    _c0, target = cache
     dout = float(dout)
-    _c2 = 2*_c1*dout
-    dpred = _c2*_c0 if needs[0] else None
-    dtarget = (-_c2)*_c0 if needs[1] else None
+    B = target.shape[0]
+    n = target.shape[1]
+    dpred = (2*dout/(B*n))*_c0 if needs[0] else None
+    dtarget = (-2*dout/(B*n))*_c0 if needs[1] else None
     return (dpred, dtarget)
 
 
@@ -264,7 +264,7 @@ def dropout_forward(x, mask=None, *, p=0.5):
     Parameters: p=0.5."""
     if mask is None:
         return x, None
-    _c0 = (1/(1 - p))*mask
+    _c0 = mask/(1 - p)
     out = _c0*x
     return out, (_c0,)
 
@@ -293,28 +293,27 @@ def normalize_forward(x, *, eps=1e-05):
     _t0 = x.sum(axis=-2)
     _t1 = _t0[:, None]
     _t2 = x.T
-    _c0 = 1/B
-    _t3 = ((_t2 - _c0*_t1)**2).sum(axis=-1, keepdims=True)
+    _t3 = ((_t2 - _t1/B)**2).sum(axis=-1, keepdims=True)
     _t4 = _t3[:, 0]
-    _c1 = np.sqrt(B)
-    _c2 = (eps < (1/_c1)*np.sqrt(_t4))
+    _c2 = (eps < np.sqrt(_t4)/B**0.5)
     _c3 = np.where(_c2, _t4, 1)
     _c4 = 1/np.sqrt(_c3)
-    _c5 = np.where(_c2, _c1*_c4, 1/eps)
-    out = _c5*(x - _c0*_t0)
-    return out, (out, eps, _c0, _c1, _c2, _c3, _c4, _c5)
+    _c6 = np.where(_c2, (B**0.5)*_c4, 1/eps)
+    out = _c6*(x - _t0/B)
+    return out, (out, eps, _c2, _c3, _c4, _c6, x)
 
 
 def normalize_backward(dout, cache):
     """Input normalisation, vector-Jacobian products (derived by SymPy):
       dx[c, j] = where(eps < sigma[j], -sum_b((out[b, j]*out[c, j]/sigma[j] + 1/s[j])*dout[b, j])/B, -sum_b(dout[b, j])/(B*s[j])) + dout[c, j]/s[j]"""
-    out, eps, _c0, _c1, _c2, _c3, _c4, _c5 = cache
+    out, eps, _c2, _c3, _c4, _c6, x = cache
+    B = x.shape[0]
     _t5 = dout.sum(axis=-2)
     _t6 = dout.T
     _t7 = out.T
     _t8 = (_t6*_t7).sum(axis=-1, keepdims=True)
     _t9 = _t8[:, 0]
-    dx = _c5*dout + np.where(_c2, (-_c0)*(_c1*(_c4*_t9*out) + _t5*np.where(_c2, _c1/np.sqrt(np.where(_c2, _c3, 1)), 1/np.where(_c2, eps, 1))), (-_c0)*(_c5*_t5))
+    dx = _c6*dout + np.where(_c2, -((B**0.5)*(_c4*_t9*out) + _t5*np.where(_c2, (B**0.5)/np.sqrt(np.where(_c2, _c3, 1)), 1/eps))/B, -(_c6*_t5)/B)
     return (dx,)
 
 
@@ -365,5 +364,5 @@ def adam_step(w, grad, m, v, *, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-08, t=1
     m += (1 - beta1)*grad
     v *= beta2
     v += (1 - beta2)*grad**2
-    w -= (lr/(1 - beta1**t))*(m/(eps + np.sqrt((1/(1 - beta2**t))*v)))
+    w -= (lr/(1 - beta1**t))*(m/(eps + np.sqrt(v/(1 - beta2**t))))
     return w, m, v
