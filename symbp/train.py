@@ -75,11 +75,17 @@ def load_digits_split(settings: Settings):
                             stratify=y)
 
 
-def fit_normalize(x: np.ndarray, eps: float = 1e-5):
-    """Per-channel mean and deviation of a dataset (the statistics the notes normalise with)."""
-    m = x.mean(axis=0)
-    sigma = x.std(axis=0)
-    return m, np.maximum(sigma, eps)
+def fit_normalize(x: np.ndarray, axis: int = -1, eps: float = 1e-5):
+    """Per-channel mean ``m`` and ``max(σ, ε)`` of a dataset, ``axis`` being the channel axis
+    (RGB images (N, 3, H, W): ``axis=1``; features (N, F): ``axis=-1``). Shapes broadcast back:
+    ``(x - m) / scale`` normalises, as in the notes' ``(b - m_b) / max(σ_b, ε)``."""
+    axis = axis % x.ndim
+    over = tuple(k for k in range(x.ndim) if k != axis)
+    m = x.mean(axis=over, keepdims=True)
+    sigma = x.std(axis=over, keepdims=True)
+    shape = [1] * x.ndim
+    shape[axis] = x.shape[axis]
+    return m.reshape(shape[1:] if axis else shape), np.maximum(sigma, eps).reshape(shape[1:] if axis else shape)
 
 
 def train_digits(settings: Settings, progress=None) -> tuple[float, History, dict]:

@@ -48,3 +48,14 @@ def test_normalisation_uses_training_statistics_and_eps():
     m, scale = fit_normalize(x, eps=1e-5)
     np.testing.assert_allclose(m, [0.0, 2.0])
     np.testing.assert_allclose(scale, [1e-5, 1.0])  # a constant pixel: max(sigma, eps) = eps
+
+
+def test_fit_normalize_per_channel_axis():
+    from symbp.train import fit_normalize
+    x = np.random.default_rng(0).normal(5, 2, (50, 3, 4, 4))
+    x[:, 2] = 7.0  # a constant channel: scale eps, output 0
+    m, scale = fit_normalize(x, axis=1)
+    y = (x - m) / scale
+    np.testing.assert_allclose(y[:, :2].mean(axis=(0, 2, 3)), 0, atol=1e-12)
+    np.testing.assert_allclose(y[:, :2].std(axis=(0, 2, 3)), 1, atol=1e-12)
+    assert np.all(y[:, 2] == 0)
