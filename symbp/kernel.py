@@ -15,7 +15,7 @@ import numpy as np
 import sympy as sp
 
 from .derivation import OUTPUT, UPSTREAM, Derivation, in_range
-from .printing import ArrayPrinter, prepare_program, print_stmt, stmt_dependencies
+from .printing import ArrayPrinter, needed_by, prepare_program, print_stmt, stmt_dependencies
 from .spec import Module, size
 from .stabilize import shifted_inputs, stabilize
 from .tensorize import ArraySpec, Lowerer
@@ -120,19 +120,8 @@ class _Program:
         """The first ``split`` results and the rest, as two functions' bodies; and the names of
         the first part's temporaries that the second reads."""
         stmts, results = prepare_program(self.lowerer.program, self.printer.scalars)
-        by_target = {s.target: s for s in stmts}
-
-        def closure(exprs) -> set:
-            seen, todo = set(), [x for e in exprs for x in e.free_symbols]
-            while todo:
-                sym = todo.pop()
-                if sym in by_target and sym not in seen:
-                    seen.add(sym)
-                    todo += list(stmt_dependencies(by_target[sym]))
-            return seen
-
-        first = closure(results[:split])
-        second = closure(results[split:]) - first
+        first = needed_by(results[:split], stmts)
+        second = needed_by(results[split:], stmts) - first
         a = _Part(self, [s for s in stmts if s.target in first], self.names[:split], results[:split])
         b = _Part(self, [s for s in stmts if s.target in second], self.names[split:], results[split:])
         wanted = b.reads()
@@ -156,15 +145,10 @@ class _Part:
 
     def _users(self) -> dict:
         """Statement target -> indices of the results that need it."""
-        by_target = {st.target: st for st in self.stmts}
         users = {st.target: set() for st in self.stmts}
         for k, r in enumerate(self.results):
-            todo = list(r.free_symbols)
-            while todo:
-                sym = todo.pop()
-                if sym in by_target and k not in users[sym]:
-                    users[sym].add(k)
-                    todo += list(stmt_dependencies(by_target[sym]))
+            for target in needed_by([r], self.stmts):
+                users[target].add(k)
         return users
 
     def lines(self, needs: list[int] | None = None) -> list[str]:
@@ -291,12 +275,7 @@ def matrix_parts(d: Derivation, name: str):
     result = bwd.results[k]
     stmts = fwd.stmts + bwd.stmts
     by_target = {st.target: st for st in stmts}
-    needed, todo = set(), list(result.free_symbols)
-    while todo:
-        sym = todo.pop()
-        if sym in by_target and sym not in needed:
-            needed.add(sym)
-            todo += list(stmt_dependencies(by_target[sym]))
+    needed = needed_by([result], stmts)
     chosen = [st for st in stmts if st.target in needed]
     shapes = bwd.program.lowerer.program.shapes
     products = [sym for sym in result.free_symbols if sym in shapes]

@@ -278,6 +278,18 @@ def _cse(stmts: list[Stmt], results: list, scalars=frozenset()) -> tuple[list[St
     return ordered, list(reduced[len(slots):])
 
 
+def needed_by(exprs, stmts) -> set:
+    """Targets of the statements the expressions depend on, directly or not."""
+    by_target = {s.target: s for s in stmts}
+    seen, todo = set(), [x for e in exprs for x in e.free_symbols]
+    while todo:
+        sym = todo.pop()
+        if sym in by_target and sym not in seen:
+            seen.add(sym)
+            todo += list(stmt_dependencies(by_target[sym]))
+    return seen
+
+
 def stmt_dependencies(stmt: Stmt) -> set:
     out = set()
     for a in stmt.args:

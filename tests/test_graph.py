@@ -82,21 +82,24 @@ def test_cycle_is_named():
     (lambda g: g.node("h", "relu", "x", alpha=2), "no parameter 'alpha'"),
 ])
 def test_graph_errors(build, message):
-    g = symbp.graph("bad")
-    g.input("x", ("B", 4))
-    g.param("W", (3, 5))
-    g.param("b", (3,))
+    g = linear_leaves(n_in=4, n_w=5)
     with pytest.raises(GraphError, match=message):
         build(g)
         g.output("h")
         g.order()
 
 
-def test_shape_mismatch_is_named():
-    g = symbp.graph("bad")
-    g.input("x", ("B", 4))
-    g.param("W", (3, 5))
+def linear_leaves(n_in: int, n_w: int):
+    """x (B, n_in), W (3, n_w), b (3,): a Linear node's leaves, matching when n_in == n_w."""
+    g = symbp.graph("g")
+    g.input("x", ("B", n_in))
+    g.param("W", (3, n_w))
     g.param("b", (3,))
+    return g
+
+
+def test_shape_mismatch_is_named():
+    g = linear_leaves(n_in=4, n_w=5)
     g.node("h", "linear", "x", "W", "b")
     g.output("h")
     with pytest.raises(GraphError, match="shape mismatch at node h"):
@@ -104,10 +107,7 @@ def test_shape_mismatch_is_named():
 
 
 def test_user_modules_in_a_graph():
-    g = symbp.graph("user")
-    g.input("x", ("B", 4))
-    g.param("W", (3, 4))
-    g.param("b", (3,))
+    g = linear_leaves(n_in=4, n_w=4)
     g.node("h", "linear", "x", "W", "b")
     g.node("s", symbp.elementwise("swish", "x * sigmoid(x)"), "h")
     g.node("loss", "l2_penalty", "s")
