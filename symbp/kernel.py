@@ -267,9 +267,24 @@ def build_kernel(d: Derivation) -> Kernel:
     return Kernel(name, fwd_src, bwd_src, cache, parts=(fwd, bwd))
 
 
+def _with_statistics(d: Derivation, name: str):
+    """Lower the VJP with the module's statistics kept as named arrays (for display)."""
+    m = d.module
+    arrays = _arrays(m, set())
+    arrays.update({st.name: ArraySpec(st.name, len(st.index)) for st in m.statistics})
+    program = _Program(m, arrays, _rename(m))
+    step = d.steps[name]
+    program.add(f"d{name}", step.vjp, step.index, _index_sizes(step.index, step.input.dims),
+                like=name)
+    part, _, _ = program.parts(1)
+    return part.stmts, part.results[0], ""
+
+
 def matrix_parts(d: Derivation, name: str):
     """The statements and result of the VJP for input ``name`` (for the documents' matrix form),
     and, when it is one matrix product, its shape bookkeeping ``(B×n) = (B×m)(m×n)``."""
+    if d.module.statistics:
+        return _with_statistics(d, name)
     fwd, bwd = build_kernel(d).parts
     k = bwd.result_names.index(f"d{name}")
     result = bwd.results[k]

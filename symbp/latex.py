@@ -139,14 +139,12 @@ class _MatrixLatex(IndexLatex):
 
 def matrix_form(stmts, result, display: dict[str, str], arrays: set[str]) -> str:
     """Inline the statements of an array program into one matrix-notation formula."""
-    names = dict(display)
-    texts: dict[str, str] = {}
     array_names = set(arrays)
-    printer = _MatrixLatex(array_names, names)
+    printer = _MatrixLatex(array_names, display)  # parameters keep their letters (eps -> ε)
+    texts: dict[str, str] = {}
     for st in stmts:
         array_names.add(st.target.name)
-        names[st.target.name] = texts[st.target.name] = _stmt_latex(st, printer, texts)
-        printer.names = names
+        printer.names[st.target.name] = texts[st.target.name] = _stmt_latex(st, printer, texts)
     return printer.doprint(result)
 
 

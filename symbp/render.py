@@ -178,6 +178,7 @@ def _matrix(d: Derivation, name: str, names: dict, kernel) -> str:
     stmts, result, shapes = matrix_parts(d, name)
     display = {"dout": "G", "out": "Y"}
     display.update({t.name: (names.get(t.name) or t.name) for t in d.module.inputs})
+    display.update({st.name: latex(st.base) for st in d.module.statistics})
     arrays = set(display) | {f"{t.name}_shift" for t in d.module.inputs}
     body = matrix_form(stmts, result, display, arrays)
     x = names.get(name, latex(sp.Symbol(name)))
