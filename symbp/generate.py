@@ -79,9 +79,10 @@ def functions(items) -> list[tuple[str, str]]:
     return out
 
 
-def module_source(items, title: str) -> str:
-    """Python source of a module defining every function of ``items`` (numpy only)."""
-    fns = functions(items)
+def module_source(items, title: str, extras=()) -> str:
+    """Python source of a module defining every function of ``items`` (numpy only), then the
+    ``(name, source)`` pairs of ``extras`` (schedules, initialisers)."""
+    fns = functions(items) + list(extras)
     names = [d.rule.name if isinstance(d, RuleDerivation) else d.module.name for d in items]
     return render("symbp_nn.py.j2", title=title, version=__version__, modules=", ".join(names),
                   exports=", ".join(repr(n) for n, _ in fns),

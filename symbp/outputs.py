@@ -72,6 +72,13 @@ def _deep_stack(activation: str, depth: int, width: int):
     return load_any(derive(g)), depth
 
 
+def _extras() -> list[tuple[str, str]]:
+    """Generated helpers shipped with the catalog: the Kaiming initialiser and the schedules."""
+    from .catalog.kaiming import kaiming_source
+    from .catalog.schedules import SCHEDULES, schedule_source
+    return [("kaiming_normal", kaiming_source())] + [(f"lr_{n}", schedule_source(n)) for n in SCHEDULES]
+
+
 def _schedule_functions() -> dict:
     import numpy as np
     from .catalog.schedules import SCHEDULES, schedule_source
@@ -95,7 +102,8 @@ def outputs(items, langs) -> dict[str, str | bytes]:
     files: dict[str, str | bytes] = {
         "verification.txt": checks_table(reports, exact=False),
         "numpy/symbp_nn.py": module_source(
-            derivations, title="symbp_nn — numpy forward/backward of the symbp catalog"),
+            derivations, title="symbp_nn — numpy forward/backward of the symbp catalog",
+            extras=_extras()),
     }
     figure_files, used = figures(items)
     files.update(figure_files)

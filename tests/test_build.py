@@ -89,3 +89,17 @@ def test_wheel_ships_every_subpackage_and_the_templates():
     assert found <= shipped, f"not shipped: {sorted(found - shipped)}"
     assert conf["package-dir"]["symbp.templates"] == "templates"
     assert "*.j2" in conf["package-data"]["symbp.templates"]
+
+
+def test_generated_module_ships_schedules_and_kaiming(fresh):
+    import numpy as np
+    ns: dict = {}
+    exec(compile((fresh / "numpy" / "symbp_nn.py").read_text(), "symbp_nn.py", "exec"), ns)
+    for name in ("kaiming_normal", "lr_step", "lr_exponential", "lr_inverse", "lr_cosine",
+                 "dropout_mask", "normalize_backward", "adam_step"):
+        assert name in ns["__all__"] and callable(ns[name])
+    w = ns["kaiming_normal"](4000, 50, rng=0)
+    assert w.dtype == np.float32 and abs(w.std() - np.sqrt(2 / 50)) < 0.01
+    t = np.arange(51)
+    assert ns["lr_cosine"](t)[0] == 0.1 and abs(ns["lr_cosine"](t)[-1]) < 1e-12
+    assert np.all(np.diff(ns["lr_inverse"](t)) < 0)

@@ -11,7 +11,7 @@ forward, in order (None where the input is not differentiable).
 """
 import numpy as np
 
-__all__ = ['linear_forward', 'linear_backward', 'relu_forward', 'relu_backward', 'duplicate_forward', 'duplicate_backward', 'add_forward', 'add_backward', 'max_forward', 'max_backward', 'sigmoid_forward', 'sigmoid_backward', 'tanh_forward', 'tanh_backward', 'softmax_forward', 'softmax_backward', 'log_softmax_forward', 'log_softmax_backward', 'cross_entropy_forward', 'cross_entropy_backward', 'mse_forward', 'mse_backward', 'l2_penalty_forward', 'l2_penalty_backward', 'l1_penalty_forward', 'l1_penalty_backward', 'dropout_forward', 'dropout_backward', 'dropout_mask', 'normalize_forward', 'normalize_backward', 'sgd_step', 'sgd_l2_step', 'sgd_l1_step', 'momentum_step', 'adam_step']
+__all__ = ['linear_forward', 'linear_backward', 'relu_forward', 'relu_backward', 'duplicate_forward', 'duplicate_backward', 'add_forward', 'add_backward', 'max_forward', 'max_backward', 'sigmoid_forward', 'sigmoid_backward', 'tanh_forward', 'tanh_backward', 'softmax_forward', 'softmax_backward', 'log_softmax_forward', 'log_softmax_backward', 'cross_entropy_forward', 'cross_entropy_backward', 'mse_forward', 'mse_backward', 'l2_penalty_forward', 'l2_penalty_backward', 'l1_penalty_forward', 'l1_penalty_backward', 'dropout_forward', 'dropout_backward', 'dropout_mask', 'normalize_forward', 'normalize_backward', 'sgd_step', 'sgd_l2_step', 'sgd_l1_step', 'momentum_step', 'adam_step', 'kaiming_normal', 'lr_step', 'lr_exponential', 'lr_inverse', 'lr_cosine']
 
 
 def linear_forward(x, W, b):
@@ -366,3 +366,29 @@ def adam_step(w, grad, m, v, *, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-08, t=1
     v += (1 - beta2)*grad**2
     w -= (lr/(1 - beta1**t))*(m/(eps + np.sqrt(v/(1 - beta2**t))))
     return w, m, v
+
+
+def kaiming_normal(n_out, n_in, *, rng=None, dtype=np.float32):
+    """Weights (n_out, n_in) with std sqrt(2 / n_in): Var(y) stays Var(x) through a ReLU layer."""
+    rng = np.random.default_rng(rng)
+    return (rng.standard_normal((n_out, n_in)) * 2**0.5/n_in**0.5).astype(dtype)
+
+
+def lr_step(t, *, lr0=0.1, gamma=0.5, step_size=10):
+    """Learning rate at step (or epoch) t: gamma**floor(t/step_size)*lr0."""
+    return lr0*gamma**np.floor(t/step_size)
+
+
+def lr_exponential(t, *, lr0=0.1, k=0.05):
+    """Learning rate at step (or epoch) t: lr0*exp(-k*t)."""
+    return lr0*np.exp((-k)*t)
+
+
+def lr_inverse(t, *, lr0=0.1, k=0.1):
+    """Learning rate at step (or epoch) t: lr0/(k*t + 1)."""
+    return lr0/(k*t + 1)
+
+
+def lr_cosine(t, *, lr0=0.1, lr_min=0.0, T=50):
+    """Learning rate at step (or epoch) t: lr_min + (lr0 - lr_min)*(cos(pi*t/T) + 1)/2."""
+    return lr_min + ((1/2)*lr0 - (1/2)*lr_min)*(np.cos((np.pi/T)*t) + 1)
