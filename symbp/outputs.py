@@ -23,7 +23,7 @@ def _name(d) -> str:
 
 def _title(d, lang: str) -> str:
     if not hasattr(d, "module") and not isinstance(d, RuleDerivation):
-        return d.name
+        return strings(lang).get(f"title.{d.name}", d.name)
     fallback = d.rule.title if isinstance(d, RuleDerivation) else d.module.title
     return strings(lang).get(f"title.{_name(d)}", fallback)
 

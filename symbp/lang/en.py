@@ -160,6 +160,7 @@ STRINGS = {
     'about.normalize': 'Each channel $i$ is centred on its mean $m_i$ and divided by $\\max(\\sigma_i, \\epsilon)$, so that it has mean zero and unit variance; $\\epsilon$ avoids a division by zero. Here $m$ and $\\sigma$ come from the batch, so the gradient flows through them too.',
     'claim.dropout.mean': 'With the rescaling, the expected output equals the input, so the network sees the same scale at training and evaluation; the notes omit the factor $1/(1-p)$, without which the expectation is $(1-p)\\,x$.',
     'claim.normalize.stats': 'After normalisation each channel has mean zero and, where $\\sigma > \\epsilon$, variance one.',
+    'title.digits_mlp': 'A digits classifier, as a graph',
     'title.kaiming': 'Kaiming initialisation',
     'about.kaiming': "The weights are drawn at random, neither too large nor too small, so that each layer's output has roughly the variance of its input. Kaiming initialisation, which works well for deep ReLU networks, takes the standard deviation of the weights inversely proportional to the square root of the number of inputs.",
     'kaiming.sum': 'For one output $y = \\sum_{{j=1}}^{{n}} w_j x_j$ with independent weights of mean zero, `sympy.stats` computes the variance of three terms:',

@@ -163,6 +163,7 @@ STRINGS = {
     'about.normalize': 'Mỗi kênh $i$ được trừ đi giá trị trung bình $m_i$ và chia cho $\\max(\\sigma_i, \\epsilon)$, để có trung bình bằng không và phương sai bằng một; $\\epsilon$ giúp tránh phép chia cho không. Ở đây $m$ và $\\sigma$ được tính trên batch, nên gradient cũng đi qua chúng.',
     'claim.dropout.mean': 'Nhờ hệ số $1/(1-p)$, kỳ vọng của đầu ra bằng đầu vào, nên mạng thấy cùng một thang đo khi huấn luyện và khi đánh giá; bài giảng bỏ qua hệ số này, và khi thiếu nó kỳ vọng chỉ còn $(1-p)\\,x$.',
     'claim.normalize.stats': 'Sau khi chuẩn hóa, mỗi kênh có trung bình bằng không và, khi $\\sigma > \\epsilon$, phương sai bằng một.',
+    'title.digits_mlp': 'Bộ phân loại chữ số, dưới dạng đồ thị',
     'title.kaiming': 'Khởi tạo Kaiming',
     'about.kaiming': 'Các trọng số được khởi tạo ngẫu nhiên, không quá lớn cũng không quá nhỏ, để đầu ra của mỗi lớp có phương sai xấp xỉ phương sai của đầu vào. Khởi tạo Kaiming, vốn hoạt động tốt với các mạng ReLU sâu, chọn độ lệch chuẩn của trọng số tỷ lệ nghịch với căn bậc hai của số đầu vào.',
     'kaiming.sum': 'Với một đầu ra $y = \\sum_{{j=1}}^{{n}} w_j x_j$ có các trọng số độc lập, kỳ vọng bằng không, `sympy.stats` tính phương sai của tổng ba số hạng:',
