@@ -67,6 +67,18 @@ class IndexLatex(LatexPrinter):
             body = rf"\left({body}\right)"
         return rf"\sum_{{{over}}} {body}"
 
+    def _print_Add(self, expr, order=None):
+        r"""Positive terms first: ``w_i - \eta g_i``, ``G - (G \odot Y)\mathbf{1}``."""
+        pos = [t for t in expr.args if not t.could_extract_minus_sign()]
+        neg = [-t for t in expr.args if t.could_extract_minus_sign()]
+        if not pos or not neg:
+            return super()._print_Add(expr, order)
+        text = " + ".join(self._print(t) for t in pos)
+        for t in neg:
+            part = self._print(t)
+            text += f" - \\left({part}\\right)" if isinstance(t, sp.Add) else f" - {part}"
+        return text
+
     def _print_sign(self, expr, exp=None):
         return rf"\operatorname{{sign}}\left({self._print(expr.args[0])}\right)"
 
@@ -114,18 +126,6 @@ class _MatrixLatex(IndexLatex):
         if head == "-1":
             head = "-"
         return (head + " " if head and head != "-" else head) + r" \odot ".join(parts)
-
-    def _print_Add(self, expr, order=None):
-        r"""Positive terms first: ``G - (G \odot Y)\mathbf{1}``."""
-        pos = [t for t in expr.args if not t.could_extract_minus_sign()]
-        neg = [-t for t in expr.args if t.could_extract_minus_sign()]
-        if not pos or not neg:
-            return super()._print_Add(expr, order)
-        text = " + ".join(self._print(t) for t in pos)
-        for t in neg:
-            part = self._print(t)
-            text += f" - \\left({part}\\right)" if isinstance(t, sp.Add) else f" - {part}"
-        return text
 
     def _print_Piecewise(self, expr):
         pairs = expr.args

@@ -124,7 +124,8 @@ def outputs(items, langs) -> dict[str, str | bytes]:
                 blocks = rule_blocks(d, r, lang)
             else:
                 blocks = module_blocks(d, r, lang, {k: f"../../{v}" for k, v in used.get(name, {}).items()})
-            files[f"md/{lang}/{name}.md"] = page_md(name, _title(d, lang), blocks, lang)
+            files[f"md/{lang}/{name}.md"] = page_md(name, _title(d, lang), blocks, lang,
+                                                    derived=not isinstance(d, RuleDerivation))
             tex_blocks = [b for b in blocks]
             for b in tex_blocks:
                 if b.kind == "figure":

@@ -237,7 +237,7 @@ def rule_blocks(rd: RuleDerivation, report, lang: str) -> list[Block]:
     if rd.subgradient_at_zero:
         w.para("rule.sign0")
     _claims(w, r.name, rd)
-    _check(w, report)
+    _check(w, report, intro="check.rule_intro")
     w.heading("h.code")
     w.code(rule_function(rd).source().rstrip())
     return w.blocks

@@ -72,6 +72,7 @@ STRINGS = {
                    "drawn at random away from every kink. `jacobian`: the whole Jacobian at small "
                    "sizes; `directional`: $\\langle J v, g\\rangle$ against $\\langle v, J^\\top g "
                    "\\rangle$ at about $10^5$ elements.",
+    "check.rule_intro": "Central finite differences in float64. `gradient`: $\\partial L/\\partial w$ against the differences of $L = C + R$, with $C$ a random quadratic whose gradient is exact; `update`: the generated step against the rule's step applied to that numeric gradient; `directional`: the gradient along random directions at $10^5$ weights.",
     "check.col.input": "input",
     "check.col.kind": "check",
     "check.col.size": "sizes",

@@ -75,6 +75,7 @@ STRINGS = {
                    "đầu vào được chọn ngẫu nhiên, tránh xa mọi điểm gãy. `jacobian`: toàn bộ ma trận "
                    "Jacobian ở kích thước nhỏ; `directional`: so sánh $\\langle J v, g\\rangle$ với "
                    "$\\langle v, J^\\top g\\rangle$ ở khoảng $10^5$ phần tử.",
+    "check.rule_intro": "Sai phân hữu hạn trung tâm với số thực float64. `gradient`: so sánh $\\partial L/\\partial w$ với sai phân của $L = C + R$, trong đó $C$ là một hàm bậc hai ngẫu nhiên có gradient chính xác; `update`: so sánh bước cập nhật được sinh ra với bước của quy tắc áp dụng lên gradient tính bằng số đó; `directional`: gradient theo các hướng ngẫu nhiên với $10^5$ trọng số.",
     "check.col.input": "đầu vào",
     "check.col.kind": "phép kiểm tra",
     "check.col.size": "kích thước",
