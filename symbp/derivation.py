@@ -75,6 +75,8 @@ class InputDerivation:
     chain: sp.Expr
     vjp_x: sp.Expr
     vjp_y: sp.Expr | None
+    direct: sp.Expr | None = None  # with statistics: ∂f/∂x holding them fixed
+    through: tuple = ()            # with statistics: (name, d stat / d x) for each
 
     @property
     def vjp(self) -> sp.Expr:
@@ -285,6 +287,17 @@ def _fold_statistics(module: Module, expr: sp.Expr) -> sp.Expr:
         wilds = tuple(sp.Wild(f"w{k}") for k in range(len(stat.index)))
         pattern = stat.expr.xreplace(dict(zip(stat.index, wilds)))
         expr = expr.replace(pattern, stat.base[wilds])
+        if isinstance(stat.expr, sp.Pow):  # σ = v^(1/2): v^(-1/2) -> 1/σ
+            base, power = stat.expr.args
+            base_w = base.xreplace(dict(zip(stat.index, wilds)))
+
+            def fold_power(e, base_w=base_w, power=power, stat=stat):
+                found = e.base.match(base_w) if isinstance(e, sp.Pow) else None
+                ratio = e.exp / power if found is not None else None
+                if ratio is None or not ratio.is_integer:
+                    return e
+                return stat.base[tuple(found[w] for w in wilds)] ** ratio
+            expr = expr.replace(lambda e: isinstance(e, sp.Pow), fold_power)
         sums = [f for f in sp.Mul.make_args(stat.expr) if isinstance(f, sp.Sum)]
         if len(sums) == 1 and stat.expr.is_Mul:  # m = S / B  ->  S = B m
             coeff = stat.expr / sums[0]
@@ -367,7 +380,15 @@ def _derive_input(module: Module, x: Tensor) -> InputDerivation:
         vjp_y = sum_out(g_el * jacobian_y, ranges)
         if sp.count_ops(vjp_y) > sp.count_ops(vjp_x) and not vjp_x.has(sp.Sum) and not vjp_x.has(sp.exp):
             vjp_y = None
-    return InputDerivation(x, idx, partial, jacobian, jacobian_y, chain, vjp_x, vjp_y)
+    direct, through = None, ()
+    if module.statistics:
+        direct = sp.diff(module.forward, x[idx])
+        through = tuple(
+            (st.name, _fold_statistics(module, _drop_vanishing_sums(
+                module, in_range(total_derivative(module, st.expr, x[idx])))))
+            for st in module.statistics)
+    return InputDerivation(x, idx, partial, jacobian, jacobian_y, chain, vjp_x, vjp_y,
+                           direct, through)
 
 
 def derive(module: Module) -> Derivation:

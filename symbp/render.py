@@ -123,7 +123,16 @@ def module_blocks(d: Derivation, report, lang: str, figures: dict[str, str]) -> 
         w.heading("h.partial", level=4)
         w.para("partial.intro", x=x_el, name=name)
         dy = rf"\frac{{\partial {lhs}}}{{\partial {x_el}}}"
-        w.math(f"{dy} = {latex(step.partial, names)}")
+        if step.direct is None:
+            w.math(f"{dy} = {latex(step.partial, names)}")
+        else:  # through the statistics: each one's derivative, then the direct part
+            stats = {st.name: st for st in m.statistics}
+            rows = [rf"\frac{{\partial {latex(stats[n].base[stats[n].index], names)}}}{{\partial {x_el}}} "
+                    rf"&= {latex(e, names)}" for n, e in step.through]
+            w.para("partial.through")
+            w.math(r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}")
+            w.para("partial.direct")
+            w.math(rf"\left.{dy}\right|_{{\text{{direct}}}} = {latex(step.direct, names)}")
         w.heading("h.jacobian", level=4)
         w.para("jacobian.intro", base=x)
         w.math(f"{dy} = {latex(step.jacobian, names)}")

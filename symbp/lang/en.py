@@ -44,6 +44,8 @@ STRINGS = {
     "partial.intro": "SymPy differentiates one element of the output with respect to one element "
                      "${x}$ of the input `{name}`. Each Kronecker delta $\\delta$ says where the two "
                      "indices must agree:",
+    "partial.through": 'The chain rule runs through each statistic; SymPy differentiates them in order (each with the earlier ones by name):',
+    "partial.direct": 'and the forward itself, holding the statistics fixed:',
     "jacobian.intro": "Evaluating the sums (a delta inside a sum keeps a single term) gives the "
                       "entries of the Jacobian $\\partial y / \\partial {base}$:",
     "jacobian.output": "SymPy also finds it in terms of the output $y$ itself (solving "

@@ -46,6 +46,8 @@ STRINGS = {
     "partial.intro": "SymPy lấy đạo hàm một phần tử của đầu ra theo một phần tử ${x}$ của đầu vào "
                      "`{name}`. Mỗi ký hiệu Kronecker $\\delta$ cho biết hai chỉ số nào phải trùng "
                      "nhau:",
+    "partial.through": 'Quy tắc chuỗi đi qua từng đại lượng thống kê; SymPy lấy đạo hàm chúng theo thứ tự (mỗi đại lượng dùng tên của những đại lượng trước nó):',
+    "partial.direct": 'và chính lượt truyền xuôi, khi giữ cố định các đại lượng thống kê:',
     "jacobian.intro": "Tính các tổng (một $\\delta$ nằm trong tổng chỉ giữ lại đúng một số hạng), ta "
                       "được các phần tử của ma trận Jacobian $\\partial y / \\partial {base}$:",
     "jacobian.output": "SymPy còn viết được nó theo chính đầu ra $y$ (bằng cách giải $y = f(\\cdot)$ "
