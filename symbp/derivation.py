@@ -8,6 +8,10 @@ For each differentiable input ``x`` the chain of steps the documents print is ke
    can eliminate the input entirely (sigmoid ``y(1-y)``, softmax ``y_i(δ_ij - y_j)``);
 4. ``chain``   — the unevaluated chain-rule sum ``Σ_out g[out] · J``;
 5. ``vjp``     — that sum evaluated: the vector-Jacobian product in index form.
+
+A module's *statistics* (normalize's batch mean ``m``, variance ``v``, ``σ``, ``s = max(σ, ε)``)
+stay symbols: the total derivative runs through each (``total_derivative``), sums SymPy proves
+zero once they are inlined are dropped, and their definitions are folded back into their names.
 """
 from __future__ import annotations
 
