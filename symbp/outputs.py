@@ -109,7 +109,7 @@ def outputs(items, langs) -> dict[str, str | bytes]:
     files.update(figure_files)
     nets = networks()
     for d, _ in nets:
-        files.update({f"{k}" : v for k, v in _graph_files(d).items()})
+        files.update(_graph_files(d))
     forward, backward = notes_graph()
     extra_pages = [
         ("kaiming", lambda lang: kaiming_blocks(lang, "../../figures/kaiming_variance.svg")),
@@ -126,21 +126,14 @@ def outputs(items, langs) -> dict[str, str | bytes]:
                 blocks = module_blocks(d, r, lang, {k: f"../../{v}" for k, v in used.get(name, {}).items()})
             files[f"md/{lang}/{name}.md"] = page_md(name, _title(d, lang), blocks, lang,
                                                     derived=not isinstance(d, RuleDerivation))
-            tex_blocks = [b for b in blocks]
-            for b in tex_blocks:
-                if b.kind == "figure":
-                    b.path = b.path.replace("../../figures/", "")
             section = f"{name}" if lang == "en" else f"{lang}/{name}"
-            files[f"tex/{section}.tex"] = page_tex(name, _title(d, lang), tex_blocks)
+            files[f"tex/{section}.tex"] = page_tex(name, _title(d, lang), blocks)
             sections.append(section)
         for name, blocks_of in extra_pages:
             blocks = blocks_of(lang)
             title = strings(lang).get(f"title.{name}", name)
             files[f"md/{lang}/{name}.md"] = page_md(name, title, blocks, lang,
                                                     derived=name not in ("kaiming", "schedules"))
-            for b in blocks:
-                if b.kind == "figure":
-                    b.path = b.path.replace("../../figures/", "")
             section = f"{name}" if lang == "en" else f"{lang}/{name}"
             files[f"tex/{section}.tex"] = page_tex(name, title, blocks)
             sections.append(section)

@@ -272,7 +272,9 @@ def page_tex(name: str, title: str, blocks: list[Block]) -> str:
 
 def _tex_block(b: Block) -> Block:
     if b.kind in ("heading", "para", "figure"):
-        return Block(b.kind, tex_text(b.text), level=b.level, path=b.path.replace(".svg", ".pdf"))
+        # the books are compiled in tex/ with \graphicspath{figures/}: the PDF twin, by name
+        path = b.path.rsplit("/", 1)[-1].replace(".svg", ".pdf")
+        return Block(b.kind, tex_text(b.text), level=b.level, path=path)
     if b.kind == "table":
         return Block("table", header=[tex_text(h) for h in b.header],
                      rows=[[tex_text(c) for c in row] for row in b.rows])

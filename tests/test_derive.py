@@ -13,7 +13,7 @@ y = sp.IndexedBase(OUTPUT, real=True)
 
 def canon(e):
     """Rename every summation variable to a canonical one (by nesting depth)."""
-    def rename(s, depth=[0]):
+    def rename(s):
         out = s.function
         limits = []
         for k, (v, lo, hi) in enumerate(s.limits):
@@ -98,12 +98,6 @@ def test_duplicate_sums_and_add_passes(derivations):
     assert isinstance(s.vjp, sp.Sum) and s.vjp.function.base == g
     a = derivations["add"]
     assert all(st.vjp == g[st.index[0]] for st in a.steps.values())
-
-
-def _expand_at(m, sizes):
-    """Concrete-size cross-check: the forward expanded and differentiated element by element."""
-    subs = {sp.Symbol(k, integer=True, positive=True): v for k, v in sizes.items()}
-    return subs
 
 
 @pytest.mark.parametrize("name", ["linear", "softmax", "log_softmax", "mse", "sigmoid"])
