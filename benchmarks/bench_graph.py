@@ -5,7 +5,7 @@ so the time is the two modules' derivations plus a per-node cost of printing a c
 
     python benchmarks/bench_graph.py
 """
-from symbp.network import time_chain
+from symbp.codegen.network import time_chain
 
 
 def main():

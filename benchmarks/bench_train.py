@@ -17,7 +17,8 @@ import numpy as np
 import torch
 
 import symbp
-from symbp.train import Settings, fit_normalize, load_digits_split, mlp_graph, train_digits
+from symbp.networks import mlp_graph
+from symbp.train import Settings, fit_normalize, load_digits_split, train_digits
 
 
 def torch_train(s: Settings):

@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .graph import graph
+from .catalog import get
+from .codegen import load
+from .codegen.compiled import run_source
+from .codegen.extras import kaiming_source, schedule_source
+from .derive import derive
+from .docs.figures import figure_bytes, pyplot
+from .networks import mlp_graph
 
 
 @dataclass
@@ -36,30 +42,6 @@ class History:
     train_accuracy: list = field(default_factory=list)
     test_accuracy: list = field(default_factory=list)
     seconds: float = 0.0
-
-
-def mlp_graph(n_in: int, hidden: int, n_out: int, loss: bool = True):
-    """x -> linear -> relu -> dropout -> linear (-> cross-entropy), as a symbp graph.
-
-    With ``loss=False`` the output is the logits ``z`` (for evaluation, same parameters).
-    """
-    g = graph("digits_mlp" if loss else "digits_mlp_logits")
-    g.input("x", ("B", n_in))
-    if loss:
-        g.input("target", ("B",), kind="class")
-    g.input("mask", ("B", hidden), kind="mask")
-    g.param("W1", (hidden, n_in))
-    g.param("b1", (hidden,))
-    g.param("W2", (n_out, hidden))
-    g.param("b2", (n_out,))
-    g.node("h", "linear", "x", "W1", "b1")
-    g.node("a", "relu", "h")
-    g.node("d", "dropout", "a", "mask")
-    g.node("z", "linear", "d", "W2", "b2")
-    if loss:
-        g.node("loss", "cross_entropy", "z", "target")
-    g.output("loss" if loss else "z")
-    return g
 
 
 def load_digits_split(settings: Settings):
@@ -90,9 +72,6 @@ def fit_normalize(x: np.ndarray, axis: int = -1, eps: float = 1e-5):
 
 def train_digits(settings: Settings, progress=None) -> tuple[float, History, dict]:
     """Train; return the test accuracy, the per-epoch history and the trained parameters."""
-    import symbp
-    from .catalog.kaiming import kaiming_source
-    from .catalog.schedules import schedule_source
     start = time.perf_counter()
     x_train, x_test, y_train, y_test = load_digits_split(settings)
     m, scale = fit_normalize(x_train)
@@ -100,12 +79,10 @@ def train_digits(settings: Settings, progress=None) -> tuple[float, History, dic
     x_test = (x_test - m) / scale
     n_in, n_out = x_train.shape[1], int(y_train.max()) + 1
 
-    net = symbp.load(symbp.derive(mlp_graph(n_in, settings.hidden, n_out)))
-    logits = symbp.load(symbp.derive(mlp_graph(n_in, settings.hidden, n_out, loss=False)))
-    step = symbp.load(symbp.derive(symbp.get("sgd_l2"))).step
-    helpers: dict = {"np": np}
-    exec(compile(kaiming_source() + "\n" + schedule_source("cosine"), "<symbp helpers>", "exec"),
-         helpers)  # generated source, not user text
+    net = load(derive(mlp_graph(n_in, settings.hidden, n_out)))
+    logits = load(derive(mlp_graph(n_in, settings.hidden, n_out, loss=False)))
+    step = load(derive(get("sgd_l2"))).step
+    helpers = run_source(kaiming_source() + "\n" + schedule_source("cosine"), "helpers")
     rng = np.random.default_rng(settings.seed)
     params = {
         "W1": helpers["kaiming_normal"](settings.hidden, n_in, rng=rng),
@@ -163,8 +140,7 @@ def progress_printer(stream=None):
 
 def plot_history(history: History) -> dict[str, bytes]:
     """Loss and accuracy curves (SVG and PDF, fixed metadata)."""
-    from .figures import _pyplot, _save
-    plt = _pyplot()
+    plt = pyplot()
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.0, 3.0))
     epochs = np.arange(1, len(history.loss) + 1)
     ax1.plot(epochs, history.loss, color="#1f5fa8", lw=1.6)
@@ -175,4 +151,4 @@ def plot_history(history: History) -> dict[str, bytes]:
     ax2.set_xlabel("epoch")
     ax2.set_ylabel("accuracy")
     ax2.legend(frameon=False, loc="lower right")
-    return _save(fig)
+    return figure_bytes(fig)

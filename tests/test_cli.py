@@ -75,10 +75,9 @@ def test_verify_failure_exits_1(capsys, monkeypatch):
         d = real(target)
         from test_verify_mutants import mutate
         return mutate(d, "x", lambda e, s: -e) if target.name == "relu" else d
-    monkeypatch.setattr(symbp, "derive", wrong)
+    monkeypatch.setattr(cli, "derive", wrong)
     code, out, _ = run(capsys, "verify", "relu")
     assert code == 1 and "FAILED: relu" in out
-    del cli
 
 
 @pytest.mark.parametrize("argv, fragment", [

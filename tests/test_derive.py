@@ -4,11 +4,11 @@ import pytest
 import sympy as sp
 
 import symbp
-from symbp.derivation import OUTPUT, UPSTREAM
+from symbp.names import OUTPUT, UPSTREAM
 
 d_ = sp.KroneckerDelta
-g = sp.IndexedBase(UPSTREAM, real=True)
-y = sp.IndexedBase(OUTPUT, real=True)
+g = UPSTREAM.base
+y = OUTPUT.base
 
 
 def canon(e):
@@ -71,7 +71,7 @@ def test_cross_entropy_is_softmax_minus_onehot(derivations):
     k = sp.Symbol("k", integer=True)
     n, B = sp.Symbol("n", integer=True, positive=True), sp.Symbol("B", integer=True, positive=True)
     soft = sp.exp(logits[c, j]) / sp.Sum(sp.exp(logits[c, k]), (k, 0, n - 1))
-    g0 = sp.Symbol(UPSTREAM, real=True)
+    g0 = UPSTREAM.scalar
     assert same(s.vjp, g0 * (soft - d_(j, t[c])) / B)
 
 
@@ -121,13 +121,13 @@ def test_index_form_matches_expansion_at_small_sizes(derivations, name, n):
         for ix in e.atoms(sp.Indexed):
             name_ = str(ix.base.label)
             at = tuple(int(i) for i in ix.indices)
-            if name_ == UPSTREAM:
+            if name_ == UPSTREAM.symbol:
                 reps[ix] = gval[at]
-            elif name_ == OUTPUT:
+            elif name_ == OUTPUT.symbol:
                 reps[ix] = num(m.forward.xreplace(dict(zip(m.index, at))))
             else:
                 reps[ix] = arrays[name_][at]
-        e = e.xreplace(reps).xreplace({sp.Symbol(UPSTREAM, real=True): gval})
+        e = e.xreplace(reps).xreplace({UPSTREAM.scalar: gval})
         return float(sp.N(e))
 
     x = m.differentiable[0]

@@ -11,8 +11,8 @@ import pytest
 import symbp
 from conftest import ON_CI
 from symbp.build import collect
-from symbp.claims import CLAIMS, claims
-from symbp.render import module_blocks, page_md, page_tex, rule_blocks, tex_text
+from symbp.docs.claims import CLAIMS, claims
+from symbp.docs.render import module_blocks, page_md, page_tex, rule_blocks, tex_text
 
 GOLDEN = Path(__file__).parent / "golden"
 NAMES = list(symbp.catalog()) + list(symbp.rules())
@@ -152,7 +152,7 @@ def test_both_books_compile(tmp_path):
             pytest.fail("pdflatex missing under CI: .ci/run installs TeX Live")
         pytest.skip("pdflatex not installed")
     from symbp.build import build
-    from symbp.pdf import compile_books
+    from symbp.build.pdf import compile_books
     build(tmp_path)
     pdfs = compile_books(tmp_path, ("en", "vi"))
     for pdf in pdfs:

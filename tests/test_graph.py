@@ -5,7 +5,9 @@ import pytest
 
 import symbp
 from symbp import GraphError
-from symbp.network import chain, derive_network, network_source
+from symbp.codegen.network import network_source
+from symbp.derive.network import derive_network
+from symbp.networks import chain
 from symbp.cli import main
 
 

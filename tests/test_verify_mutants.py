@@ -7,7 +7,8 @@ import pytest
 import sympy as sp
 
 import symbp
-from symbp.derivation import UPSTREAM, Derivation, RuleDerivation
+from symbp.derive import Derivation, RuleDerivation
+from symbp.names import UPSTREAM
 
 
 def mutate(d: Derivation, name: str, change) -> Derivation:
@@ -31,7 +32,7 @@ def drop_first_term(e, step):
 
 def softmax_without_diagonal(e, step):
     """Softmax VJP y (g - <g, y>) with the diagonal term y g dropped: -y <g, y>."""
-    g = sp.IndexedBase(UPSTREAM, real=True)
+    g = UPSTREAM.base
     return sp.expand(e).xreplace({}).subs(g[step.index], 0)
 
 
@@ -46,7 +47,7 @@ MUTANTS = [
     ("linear", "W", "transpose missing", transpose_result),
     ("linear", "x", "transpose missing", swap_indices),
     ("linear", "b", "factor 2 off", lambda e, s: 2 * e),
-    ("relu", "x", "mask dropped", lambda e, s: sp.IndexedBase(UPSTREAM, real=True)[s.index]),
+    ("relu", "x", "mask dropped", lambda e, s: UPSTREAM.base[s.index]),
     ("sigmoid", "x", "factor 2 off", lambda e, s: 2 * e),
     ("tanh", "x", "term dropped", drop_first_term),
     ("softmax", "x", "diagonal term omitted", softmax_without_diagonal),
@@ -62,7 +63,7 @@ MUTANTS = [
     ("dropout", "x", "1/(1-p) rescaling dropped", lambda e, s: e * (1 - sp.Symbol("p", real=True))),
     ("normalize", "x", "gradient through the batch statistics dropped",
      lambda e, s: sp.Add(*[t for t in sp.Add.make_args(e)  # keep g / max(sigma, eps) only
-                           if t.has(sp.IndexedBase(UPSTREAM, real=True)[s.index])])),
+                           if t.has(UPSTREAM.base[s.index])])),
 ]
 
 
@@ -79,7 +80,7 @@ def test_mutant_is_caught(derivations, module, inp, what, change):
 
 def test_directional_check_catches_one_wrong_coordinate(derivations):
     """At 10^5 elements a VJP wrong at a single coordinate still fails the directional check."""
-    V = sys.modules["symbp.verification"]
+    V = sys.modules["symbp.check.verification"]
     good = derivations["sigmoid"]
 
     class OneWrong(V._Evaluator):
@@ -136,7 +137,7 @@ def test_verify_is_seeded(derivations):
 
 def test_kinks_are_avoided():
     """Sampling keeps ReLU inputs and Max ties at least the margin away from the kink."""
-    from symbp.verification import MARGIN, sample
+    from symbp.check.verification import MARGIN, sample
     d = symbp.derive(symbp.get("max"))
     vals = sample(d.module, {"N": 10 ** 5}, np.random.default_rng(0), d.kinks)
     assert np.min(np.abs(vals["x1"] - vals["x2"])) >= MARGIN * 0.999

@@ -1,4 +1,7 @@
-"""The seed's modules, forward only. ``CATALOG`` maps a name to a builder."""
+"""The seed's modules, forward only. ``CATALOG`` and ``RULES`` map a name to a builder."""
+from __future__ import annotations
+
+from ..spec import Module, UpdateRule
 from . import activations, layers, losses, tricks, updates
 
 CATALOG = {
@@ -26,3 +29,23 @@ RULES = {
     "momentum": updates.momentum,
     "adam": updates.adam,
 }
+
+
+def catalog() -> dict[str, Module]:
+    """Every module of the seed, by name (a new dict each call)."""
+    return {name: build() for name, build in CATALOG.items()}
+
+
+def rules() -> dict[str, UpdateRule]:
+    """The update rules (sgd, sgd_l2, sgd_l1, momentum, adam), by name."""
+    return {name: build() for name, build in RULES.items()}
+
+
+def get(name: str) -> Module | UpdateRule:
+    """One catalog module (or update rule); an unknown name raises ``KeyError`` naming the known ones."""
+    if name in CATALOG:
+        return CATALOG[name]()
+    if name in RULES:
+        return RULES[name]()
+    known = ", ".join(list(CATALOG) + list(RULES))
+    raise KeyError(f"unknown module {name!r}; known: {known}")

@@ -35,17 +35,3 @@ def derive_kaiming() -> KaimingDerivation:
     v = sp.Symbol("v", positive=True)
     var_weights = sp.solve(sp.Eq(n * v * relu_sq, sigma ** 2), v)[0]
     return KaimingDerivation(var3, var_n, relu_sq, var_weights, sp.sqrt(var_weights))
-
-
-KAIMING_SOURCE = '''def kaiming_normal(n_out, n_in, *, rng=None, dtype=np.float32):
-    """Weights (n_out, n_in) with std sqrt(2 / n_in): Var(y) stays Var(x) through a ReLU layer."""
-    rng = np.random.default_rng(rng)
-    return (rng.standard_normal((n_out, n_in)) * {std}).astype(dtype)
-'''
-
-
-def kaiming_source() -> str:
-    """The generated ``kaiming_normal``; its std is the derived expression, printed."""
-    from ..printing import ArrayPrinter
-    std = derive_kaiming().std.xreplace({sp.Symbol("n", positive=True, integer=True): sp.Symbol("n_in")})
-    return KAIMING_SOURCE.format(std=ArrayPrinter(scalars={"n_in"})._print(std))

@@ -33,14 +33,3 @@ def decreasing(name: str) -> bool:
         expected = -sp.pi * (lr0 - lr_min) * sp.sin(sp.pi * u) / (2 * T)
         return sp.simplify(slope.subs(t, u * T) - expected) == 0
     return bool(sp.ask(sp.Q.negative(slope), sp.Q.positive(lr0) & sp.Q.positive(k) & sp.Q.nonnegative(t)))
-
-
-def schedule_source(name: str) -> str:
-    """``lr_NAME(t, **params)``, printed from the schedule's expression (works on arrays of t)."""
-    from ..printing import ArrayPrinter
-    expr, defaults = SCHEDULES[name]
-    params = ", ".join(f"{p}={v!r}" for p, v in defaults.items())
-    printer = ArrayPrinter(scalars=set(defaults))
-    return (f"def lr_{name}(t, *, {params}):\n"
-            f'    """Learning rate at step (or epoch) t: {sp.sstr(expr)}."""\n'
-            f"    return {printer._print(expr)}\n")

@@ -1,12 +1,13 @@
 """Update rules — the loss they descend and their steps; ``∂L/∂w`` is left to SymPy."""
 import sympy as sp
 
-from ..spec import Param, UpdateRule, indices, size
+from ..names import LOSS_GRAD, RULE_INDEX, RULE_SUM_INDEX, WEIGHTS
+from ..spec import Param, UpdateRule, size
 
-i, k = indices("i k")
+i, k = RULE_INDEX, RULE_SUM_INDEX
 N = size("N")
-w = sp.IndexedBase("w", real=True)
-GRAD_L = sp.IndexedBase("_dL", real=True)
+w = WEIGHTS
+GRAD_L = LOSS_GRAD.base
 lr, alpha = Param("lr", 0.01), Param("alpha", 1e-4)
 eta = lr.symbol
 

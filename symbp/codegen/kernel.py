@@ -11,16 +11,18 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import numpy as np
 import sympy as sp
 
-from .derivation import OUTPUT, UPSTREAM, Derivation, in_range
+from ..derive import Derivation
+from ..derive.index import in_range
+from ..names import OUTPUT, UPSTREAM
+from .compiled import compile_source, run_source
 from .printing import ArrayPrinter, needed_by, prepare_program, print_stmt, stmt_dependencies
-from .spec import Module, size
-from .stabilize import shifted_inputs, stabilize
-from .tensorize import ArraySpec, Lowerer
+from ..spec import Module, size
+from ..lower.stabilize import shifted_inputs, stabilize
+from ..lower.tensorize import ArraySpec, Lowerer
 
-OUT, DOUT = "out", "dout"
+OUT, DOUT = OUTPUT.code, UPSTREAM.code
 
 
 @dataclass(frozen=True)
@@ -55,9 +57,7 @@ class Kernel:
 
     def compile(self) -> dict:
         """Execute the generated source (ours, never user text) in a fresh namespace."""
-        namespace: dict = {"np": np}
-        exec(compile(self.source, f"<symbp:{self.name}>", "exec"), namespace)  # noqa: S102
-        return namespace
+        return run_source(self.source, self.name)
 
 
 def _arrays(module: Module, shifted) -> dict[str, ArraySpec]:
@@ -67,12 +67,12 @@ def _arrays(module: Module, shifted) -> dict[str, ArraySpec]:
         arrays[p.name] = ArraySpec(p.name, 0, "scalar")
     out_ndim = len(module.out_dims)
     if module.branches:
-        arrays[UPSTREAM] = ArraySpec(DOUT, 1, "tuple")
+        arrays[UPSTREAM.symbol] = ArraySpec(DOUT, 1, "tuple")
     elif out_ndim == 0:
-        arrays[UPSTREAM] = ArraySpec(DOUT, 0, "scalar")
+        arrays[UPSTREAM.symbol] = ArraySpec(DOUT, 0, "scalar")
     else:
-        arrays[UPSTREAM] = ArraySpec(DOUT, out_ndim, kind)
-    arrays[OUTPUT] = ArraySpec(OUT, out_ndim, kind)
+        arrays[UPSTREAM.symbol] = ArraySpec(DOUT, out_ndim, kind)
+    arrays[OUTPUT.symbol] = ArraySpec(OUT, out_ndim, kind)
     for base in shifted:
         t = module.input(str(base.label))
         arrays[f"{base.label}_max"] = ArraySpec(f"{base.label}_max", len(t.dims) - 1,
@@ -370,9 +370,7 @@ def compile_expression(m: Module, expr: sp.Expr, target: tuple):
     args = [t.name for t in m.inputs] + [p.name for p in m.params]
     body = _size_lines(m, fn.reads(), args, _rename(m)) + fn.lines() + ["return value"]
     src = f"def value_of({', '.join(args)}):\n" + _indent(body)
-    namespace: dict = {"np": np}
-    exec(compile(src, f"<symbp:{m.name}:value>", "exec"), namespace)  # noqa: S102
-    return namespace["value_of"]
+    return compile_source(src, "value_of")
 
 
 def _flat_symbols(expr: sp.Expr) -> sp.Expr:
@@ -436,8 +434,3 @@ def rule_function(rd) -> Function:
 def rule_source(rd) -> str:
     return rule_function(rd).source()
 
-
-def compile_source(src: str, name: str):
-    namespace: dict = {"np": np}
-    exec(compile(src, f"<symbp:{name}>", "exec"), namespace)  # noqa: S102
-    return namespace[name]

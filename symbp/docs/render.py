@@ -13,14 +13,20 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from . import __version__
+from ..catalog.kaiming import derive_kaiming
+from ..catalog.schedules import SCHEDULES, decreasing, t
+from ..check import verify
+from ..codegen.extras import kaiming_source, schedule_source
+from ..codegen.kernel import build_kernel, matrix_parts, rule_function
+from ..codegen.network import network_functions
+from ..derive import Derivation, RuleDerivation, subgradients
+from ..names import RULE_INDEX, WEIGHTS
+from ..templating import render
+from ..version import __version__
 from .claims import claims
-from .derivation import Derivation, RuleDerivation, subgradients
-from .kernel import build_kernel, rule_function
 from .lang import strings
 from .latex import display_names, latex, matrix_form
 from .report import fmt_bound
-from .templating import render
 
 TRANSLATOR_DATE = "27 Nov 2026"
 
@@ -183,7 +189,6 @@ def _matrix(d: Derivation, name: str, names: dict, kernel) -> str:
     """Matrix-form LaTeX of the VJP for ``name`` (not for elementwise modules: it is the index form)."""
     if d.module.elementwise:
         return ""
-    from .kernel import matrix_parts
     stmts, result, shapes = matrix_parts(d, name)
     display = {"dout": "G", "out": "Y"}
     display.update({t.name: (names.get(t.name) or t.name) for t in d.module.inputs})
@@ -231,7 +236,7 @@ def rule_blocks(rd: RuleDerivation, report, lang: str) -> list[Block]:
         w.math(f"L(w) = C(w) + {latex(r.penalty)}")
     else:
         w.para("rule.noloss")
-    from .catalog.updates import i, w as wb
+    i, wb = RULE_INDEX, WEIGHTS
     w.heading("h.rule.grad")
     w.para("rule.grad")
     w.math(rf"\frac{{\partial L}}{{\partial w_i}} = \frac{{\partial C}}{{\partial w_i}} + "
@@ -298,21 +303,23 @@ def tex_text(text: str) -> str:
     return "".join(out)
 
 
+def page_blocks(d, report, lang: str, figures: dict[str, str]) -> list[Block]:
+    """The blocks of the page of a module's or a rule's derivation."""
+    if d.kind == "rule":
+        return rule_blocks(d, report, lang)
+    return module_blocks(d, report, lang, figures)
+
+
 def render_one(d, fmt: str, lang: str) -> str:
     """One module's page as Markdown (``md``) or a LaTeX section (``tex``), for the CLI."""
-    from . import verify
     report = verify(d, seed=0)
-    if isinstance(d, RuleDerivation):
-        name, title, blocks = d.rule.name, d.rule.title, rule_blocks(d, report, lang)
-    else:
-        name, title, blocks = d.module.name, d.module.title, module_blocks(d, report, lang, {})
-    title = _title(name, lang, title)
+    name, blocks = d.name, page_blocks(d, report, lang, {})
+    title = _title(name, lang, d.title)
     return page_md(name, title, blocks, lang) if fmt == "md" else page_tex(name, title, blocks)
 
 
 # -- the practical tricks and networks -----------------------------------------------------------
 def kaiming_blocks(lang: str, figure: str) -> list[Block]:
-    from .catalog.kaiming import derive_kaiming, kaiming_source
     k = derive_kaiming()
     w = _Writer(lang)
     w.blocks.append(Block("para", w.s["about.kaiming"], w.en["about.kaiming"]))
@@ -332,7 +339,6 @@ def kaiming_blocks(lang: str, figure: str) -> list[Block]:
 
 
 def schedules_blocks(lang: str, figure: str) -> list[Block]:
-    from .catalog.schedules import SCHEDULES, decreasing, schedule_source, t
     w = _Writer(lang)
     w.blocks.append(Block("para", w.s["about.schedules"], w.en["about.schedules"]))
     for name, (expr, _) in SCHEDULES.items():
@@ -374,7 +380,6 @@ def network_blocks(d, report, lang: str, figure: str) -> list[Block]:
                                                 for line in lines) + r"\end{aligned}")
     _check(w, report, intro="network.check")
     w.heading("h.code")
-    from .network import network_functions
     forward, backward = network_functions(d)
     w.code(forward.rstrip() + "\n\n\n" + backward.rstrip())
     return w.blocks

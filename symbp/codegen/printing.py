@@ -24,12 +24,8 @@ from __future__ import annotations
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
-from .tensorize import Program, Stmt
-
-Sigmoid = sp.Function("Sigmoid")
-Softplus = sp.Function("Softplus")
-Total = sp.Function("Total")
-Guard = sp.Function("Guard")
+from ..lower.tensorize import Program, Stmt
+from ..names import TEXT_NAMES
 
 
 class ArrayPrinter(NumPyPrinter):
@@ -104,18 +100,18 @@ class ArrayPrinter(NumPyPrinter):
             out = f"np.where({self._print(pair.cond)}, {self._print(pair.expr)}, {out})"
         return out
 
-    def _print_Function(self, expr):
-        name = expr.func.__name__
-        if name == "Sigmoid":
-            return f"(0.5 + 0.5*np.tanh(0.5*{self.parenthesize(expr.args[0], 60)}))"
-        if name == "Guard":
-            cond, value = expr.args
-            return f"np.where({self._print(cond)}, {self._print(value)}, 1)"
-        if name == "Total":
-            return f"np.sum({self._print(expr.args[0])})"
-        if name == "Softplus":
-            return f"np.logaddexp(0, {self._print(expr.args[0])})"
-        return super()._print_Function(expr)
+    def _print_Sigmoid(self, expr):
+        return f"(0.5 + 0.5*np.tanh(0.5*{self.parenthesize(expr.args[0], 60)}))"
+
+    def _print_Guard(self, expr):
+        cond, value = expr.args
+        return f"np.where({self._print(cond)}, {self._print(value)}, 1)"
+
+    def _print_Total(self, expr):
+        return f"np.sum({self._print(expr.args[0])})"
+
+    def _print_Softplus(self, expr):
+        return f"np.logaddexp(0, {self._print(expr.args[0])})"
 
     def _print_log(self, expr):
         arg = expr.args[0]
@@ -301,7 +297,7 @@ def stmt_dependencies(stmt: Stmt) -> set:
 class IndexTextPrinter(sp.printing.str.StrPrinter):
     """Index-form expressions as plain text: ``sum_k W[i, k]*x[b, k]``, ``dout`` for ``_g``."""
 
-    names = {"_g": "dout", "_y": "out"}
+    names = TEXT_NAMES
 
     def _print_Symbol(self, expr):
         return self.names.get(expr.name, expr.name)

@@ -1,8 +1,10 @@
 """report: plain-text views of derivations and verification reports (CLI and build)."""
 from __future__ import annotations
 
-from .derivation import RuleDerivation
-from .printing import text
+from ..codegen.generate import subgradient_text
+from ..codegen.kernel import build_kernel
+from ..codegen.printing import text
+from ..derive import RuleDerivation, subgradients
 
 
 def fmt_error(x: float) -> str:
@@ -34,7 +36,7 @@ def checks_table(reports, exact: bool = True) -> str:
 
 
 def derivation_text(d) -> str:
-    if isinstance(d, RuleDerivation):
+    if d.kind == "rule":
         return _rule_text(d)
     m = d.module
     out = [f"{m.name}: {m.title}"]
@@ -51,11 +53,8 @@ def derivation_text(d) -> str:
         if s.jacobian_y is not None:
             out.append(f"    in y       {text(s.jacobian_y)}")
         out.append(f"    VJP        d{name}[{at}] = {text(s.vjp)}")
-    from .generate import subgradient_text
-    from .derivation import subgradients
     for cond, rule in subgradients(m.forward):
         out.append(f"\n  subgradient: {subgradient_text(cond, rule)}")
-    from .kernel import build_kernel
     body = build_kernel(d).backward.body
     out.append("\n  numpy backward:\n" + "".join("  " + ln + "\n" for ln in body.splitlines()).rstrip())
     return "\n".join(out) + "\n"

@@ -7,29 +7,16 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
-from . import catalog, derive, rules, verify
+from ..catalog import catalog, rules
+from ..check import verify
+from ..derive import derive
+from ..docs.outputs import outputs
+from .files import write_atomic
+from .pdf import compile_books
 
-
-def write_atomic(path: Path, data: bytes | str) -> bool:
-    """Write ``data`` to ``path`` via a temporary file and a rename; return whether it changed."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.is_file() and path.read_bytes() == data:
-        return False
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return True
+__all__ = ["build", "collect", "write_atomic"]
 
 
 class Progress:
@@ -46,7 +33,6 @@ class Progress:
 
 def collect(langs=("en", "vi"), progress=None) -> tuple[dict[str, bytes | str], bool]:
     """Every output file, path (relative to the output folder) -> content; and whether all verified."""
-    from .outputs import outputs
     targets = list(catalog().values()) + list(rules().values())
     progress = progress or Progress(False, len(targets))
     items = []
@@ -68,6 +54,5 @@ def build(out: str | os.PathLike = "output", langs=("en", "vi"), pdf: bool = Fal
     for rel, data in sorted(files.items()):
         write_atomic(root / rel, data)
     if pdf:
-        from .pdf import compile_books
         compile_books(root, langs)
     return ok

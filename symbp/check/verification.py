@@ -19,10 +19,11 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from .derivation import Derivation
-from .kernel import build_kernel, compile_expression
-from .printing import Total
-from .spec import Module
+from ..derive import Derivation
+from ..codegen.kernel import build_kernel, compile_expression
+from ..lower.functions import Total
+from ..names import LOSS_GRAD
+from ..spec import Module
 
 SMALL_SIZES = (1, 2, 3, 5)
 LARGE_ELEMENTS = 10 ** 5
@@ -211,7 +212,7 @@ def _directional_check(ev: _Evaluator, values: dict, name: str, rng) -> float:
     return rel_error(lhs, rhs)
 
 
-def verify(d: Derivation, seed: int = 0, sizes=SMALL_SIZES, large: bool = True,
+def verify_module(d: Derivation, seed: int = 0, sizes=SMALL_SIZES, large: bool = True,
            directions: int = 2) -> Report:
     """Check every VJP of ``d`` against finite differences; never raises for a wrong derivative."""
     m = d.module
@@ -252,8 +253,7 @@ def verify_rule(rd, seed: int = 0, sizes=SMALL_SIZES, large: bool = True) -> Rep
     small sizes, directional at 10⁵). ``update``: the generated step with ``grad = ∇C`` against the
     rule's step applied to the finite-difference ``∇L``.
     """
-    from .catalog.updates import GRAD_L
-    from .kernel import compile_source, rule_source, step_function_source
+    from ..codegen.kernel import compile_source, rule_source, step_function_source
     rule = rd.rule
     rng = np.random.default_rng(seed)
     params = {p.name: p.default for p in rule.params}
@@ -266,7 +266,7 @@ def verify_rule(rd, seed: int = 0, sizes=SMALL_SIZES, large: bool = True) -> Rep
     checks = []
     try:
         step = compile_source(rule_source(rd), f"{name}_step")
-        template = [(n, e.xreplace({GRAD_L[e.atoms(sp.Indexed).pop().indices[0]]: sp.Symbol("dL")}))
+        template = [(n, e.xreplace({LOSS_GRAD.base[e.atoms(sp.Indexed).pop().indices[0]]: sp.Symbol("dL")}))
                     for n, e in rule.step]
         reference = compile_source(step_function_source(
             "reference", ["w", "dL", *rule.state], list(params.items()), template,
@@ -323,7 +323,7 @@ def _central(f, w, k) -> float:
 
 def _penalty_value(rule):
     """``R(w)`` as a numpy function (the generated loss of the penalty module)."""
-    from .kernel import compile_source, step_function_source
+    from ..codegen.kernel import compile_source, step_function_source
     if rule.penalty == 0:
         return lambda w, params: 0.0
     names = sorted(p.name for p in rule.params)
@@ -335,7 +335,7 @@ def _penalty_value(rule):
 
 
 def _loss_grad_value(rd, w, grad, params) -> np.ndarray:
-    from .kernel import compile_source, step_function_source
+    from ..codegen.kernel import compile_source, step_function_source
     names = sorted(p.name for p in rd.rule.params)
     src = step_function_source("loss_grad", ["w", "grad"], [(n, params[n]) for n in names],
                                [("value", rd.loss_grad)], ["value"])

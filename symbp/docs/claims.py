@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.simplify.simplify import factor_sum
 
-from .derivation import UPSTREAM
+from ..derive.index import in_range, pull_out_of_sums
+from ..names import RULE_INDEX, RULE_SUM_INDEX, UPSTREAM, WEIGHTS
 from .latex import display_names, latex
 
 s = sp.Symbol("s", real=True)
@@ -80,7 +81,7 @@ def _cross_entropy(d):
     z, t = d.module.inputs[0].base, d.module.inputs[1].base
     (total,) = [a for a in step.vjp.atoms(sp.Sum)]
     B = sp.Symbol("B", integer=True, positive=True)
-    g = sp.Symbol(UPSTREAM, real=True)
+    g = UPSTREAM.scalar
     softmax = sp.exp(z[c, j]) / total
     expected = g * (softmax - sp.KroneckerDelta(j, t[c])) / B
     yield Claim("claim.cross_entropy.grad",
@@ -90,13 +91,13 @@ def _cross_entropy(d):
 
 def _duplicate(d):
     step = d.steps["x"]
-    g = sp.IndexedBase(UPSTREAM, real=True)
+    g = UPSTREAM.base
     ok = isinstance(step.vjp, sp.Sum) and step.vjp.function == g[step.vjp.limits[0][0], step.index[0]]
     yield Claim("claim.duplicate.sum", rf"\frac{{\partial C}}{{\partial x_c}} = {latex(step.vjp)}", ok)
 
 
 def _add(d):
-    g = sp.IndexedBase(UPSTREAM, real=True)
+    g = UPSTREAM.base
     parts = [rf"\frac{{\partial C}}{{\partial {latex(st.input.base[st.index])}}} = {latex(st.vjp)}"
              for st in d.steps.values()]
     yield Claim("claim.add.pass", r", \quad ".join(parts),
@@ -109,7 +110,7 @@ def _max(d):
     x1 = d.steps["x1"]
     c = x1.index[0]
     a, b = d.module.inputs[0].base[c], d.module.inputs[1].base[c]
-    g = sp.IndexedBase(UPSTREAM, real=True)[c]
+    g = UPSTREAM.base[c]
     at = {a: 2, b: 1}, {a: 1, b: 2}, {a: 1, b: 1}
     wins = [x1.vjp.xreplace(v).subs(g, 1) for v in at]
     yield Claim("claim.max.route", r", \quad ".join(parts), wins == [1, 0, 0])
@@ -120,16 +121,15 @@ def _relu(d):
     c = step.index[0]
     x = d.module.inputs[0].base[c]
     at_zero = step.vjp.xreplace({x: 0})
-    g = sp.IndexedBase(UPSTREAM, real=True)[c]
+    g = UPSTREAM.base[c]
     yield Claim("claim.relu.zero", rf"\left.\frac{{\partial C}}{{\partial x_c}}\right|_{{x_c = 0}} = {latex(at_zero)}",
                 at_zero == g)
 
 
 def _sgd_l2(rd):
-    from .catalog.updates import i, k, w
+    i, k, w = RULE_INDEX, RULE_SUM_INDEX, WEIGHTS
     N = sp.Symbol("N", integer=True, positive=True)
     norm2 = sp.Sum(w[k] ** 2, (k, 0, N - 1))
-    from .derivation import in_range
     d_norm = in_range(sp.diff(norm2, w[i]))
     yield Claim("claim.sgd_l2.notes",
                 rf"R = \Vert w \Vert^2 = {latex(norm2)}, \quad \frac{{\partial R}}{{\partial w_i}} = "
@@ -173,11 +173,10 @@ def _simplify_sums(expr):
 
 
 def _pull_all(expr):
-    from .derivation import _pull_out_of_sums
     expr = sp.expand(expr)
     expr = expr.replace(lambda e: isinstance(e, sp.Sum), lambda e: sp.Add(*[
         sp.Sum(t, *e.limits) for t in sp.Add.make_args(sp.expand(e.function))]))
-    return _pull_out_of_sums(expr)
+    return pull_out_of_sums(expr)
 
 
 CLAIMS = {

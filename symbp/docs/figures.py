@@ -11,10 +11,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..expr import module
+from ..graph import graph
+
 FIG_SIZE = (5.0, 3.0)
 
 
-def _pyplot():
+def pyplot():
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -24,7 +27,7 @@ def _pyplot():
     return plt
 
 
-def _save(fig) -> dict[str, bytes]:
+def figure_bytes(fig) -> dict[str, bytes]:
     out = {}
     for fmt, meta in (("svg", {"Date": None}), ("pdf", {"CreationDate": None, "ModDate": None})):
         buf = io.BytesIO()
@@ -37,7 +40,7 @@ def _save(fig) -> dict[str, bytes]:
 
 def function_and_derivative(load, label: str, lo=-6.0, hi=6.0) -> dict[str, bytes]:
     """``f`` and ``f'`` from a compiled module (``symbp.load``): forward, then backward of ones."""
-    plt = _pyplot()
+    plt = pyplot()
     x = np.linspace(lo, hi, 601)
     y, cache = load.forward(x)
     (dy,) = load.backward(np.ones_like(x), cache)
@@ -47,12 +50,12 @@ def function_and_derivative(load, label: str, lo=-6.0, hi=6.0) -> dict[str, byte
     ax.axhline(0, color="#999", lw=0.6)
     ax.set_xlabel("x")
     ax.legend(frameon=False, loc="upper left")
-    return _save(fig)
+    return figure_bytes(fig)
 
 
 def softplus_curve(load) -> dict[str, bytes]:
     """The notes' second plot: log(1 + e^s), next to 0 and s."""
-    plt = _pyplot()
+    plt = pyplot()
     s = np.linspace(-6, 6, 601)
     y, _ = load.forward(s)
     fig, ax = plt.subplots(figsize=FIG_SIZE)
@@ -60,7 +63,7 @@ def softplus_curve(load) -> dict[str, bytes]:
     ax.plot(s, np.maximum(s, 0), color="#999", lw=0.8, ls=":", label="max(0, s)")
     ax.set_xlabel("s")
     ax.legend(frameon=False, loc="upper left")
-    return _save(fig)
+    return figure_bytes(fig)
 
 
 # -- the notes' first figure: a forward graph and its reversed gradient graph ------------------
@@ -110,7 +113,6 @@ def drawing(g) -> tuple[Graph, Graph]:
 
 def notes_graph() -> tuple[Graph, Graph]:
     """The notes' first figure, drawn from a symbp graph: ``ȳ = G(x, w)``, ``C(y, ȳ)``."""
-    from .graph import graph
     g = graph("notes")
     g.input("x", ("n",))
     g.param("w", ("m", "n"))
@@ -122,12 +124,11 @@ def notes_graph() -> tuple[Graph, Graph]:
 
 
 def _linear_no_bias():
-    from .expr import module
     return module("G", "W @ x", shapes={"W": ("m", "n"), "x": ("n",)})
 
 
 def graph_figure(forward: Graph, backward: Graph) -> dict[str, bytes]:
-    plt = _pyplot()
+    plt = pyplot()
     layers = 1 + max(layer for _, _, layer, _ in forward.nodes)
     rows = [row for _, _, _, row in forward.nodes]
     width = max(8.0, 2.2 * layers)
@@ -146,7 +147,7 @@ def graph_figure(forward: Graph, backward: Graph) -> dict[str, bytes]:
         ax.set_xlim(-1.2, 2.2 * (layers - 1) + 1.2)
         ax.set_ylim(min(rows) - 0.6, max(rows) + 0.6)
         ax.axis("off")
-    return _save(fig)
+    return figure_bytes(fig)
 
 
 def graph_tikz(forward: Graph, backward: Graph) -> str:
@@ -171,7 +172,7 @@ def graph_tikz(forward: Graph, backward: Graph) -> str:
 def variance_through_layers(lin, relu, width: int = 256, depth: int = 20, seed: int = 0):
     """Var of the pre-activations through ``depth`` Linear+ReLU layers (the generated code) for
     weight std sqrt(2/n) (Kaiming), 1/sqrt(n) and 0.01."""
-    plt = _pyplot()
+    plt = pyplot()
     rng = np.random.default_rng(seed)
     x0 = rng.standard_normal((1000, width))
     fig, ax = plt.subplots(figsize=FIG_SIZE)
@@ -188,12 +189,12 @@ def variance_through_layers(lin, relu, width: int = 256, depth: int = 20, seed: 
     ax.set_xlabel("layer")
     ax.set_ylabel("Var(pre-activation)")
     ax.legend(frameon=False, loc="lower left")
-    return _save(fig)
+    return figure_bytes(fig)
 
 
 def vanishing_gradients(net_of, depth: int = 20, width: int = 64, seed: int = 0):
     """|dC/dW_k| per layer of a deep sigmoid stack and a deep ReLU stack (generated backward)."""
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=FIG_SIZE)
     for act, color in (("sigmoid", "#c2410c"), ("relu", "#15803d")):
         net, layers = net_of(act, depth, width)
@@ -210,11 +211,11 @@ def vanishing_gradients(net_of, depth: int = 20, width: int = 64, seed: int = 0)
     ax.set_xlabel("layer (1 = nearest the input)")
     ax.set_ylabel("|dC/dW| (Frobenius)")
     ax.legend(frameon=False, loc="lower right")
-    return _save(fig)
+    return figure_bytes(fig)
 
 
 def schedules_plot(functions: dict, epochs: int = 50):
-    plt = _pyplot()
+    plt = pyplot()
     t = np.arange(epochs + 1)
     fig, ax = plt.subplots(figsize=FIG_SIZE)
     for name, fn in functions.items():
@@ -222,4 +223,4 @@ def schedules_plot(functions: dict, epochs: int = 50):
     ax.set_xlabel("epoch t")
     ax.set_ylabel("learning rate")
     ax.legend(frameon=False, loc="upper right")
-    return _save(fig)
+    return figure_bytes(fig)

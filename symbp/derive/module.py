@@ -19,52 +19,12 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .spec import Module, Tensor, UpdateRule, indices
+from ..names import OUTPUT, UPSTREAM
+from ..spec import Module, Tensor, indices
+from .result import Derived
+from .index import canonical_sums, in_range, sum_out
 
-UPSTREAM = "_g"
-OUTPUT = "_y"
 _INPUT_INDEX_POOL = "c j l p q s u v"
-
-
-def in_range(expr: sp.Expr) -> sp.Expr:
-    """Evaluate sums and deltas, keeping the branch valid inside the index bounds.
-
-    ``Sum(...).doit()`` over Kronecker deltas yields ``Piecewise((e, 0 <= j <= n-1), (0, True))``;
-    every index used here is in range by construction, so the first branch whose guard speaks only
-    of integers is the value.
-    """
-    def is_bound(cond) -> bool:
-        return cond is not sp.true and all(s.is_integer for s in cond.free_symbols)
-
-    def guarded(e) -> bool:
-        return isinstance(e, sp.Piecewise) and all(is_bound(p.cond) for p in e.args[:-1]) \
-            and e.args[-1].cond is sp.true and len(e.args) > 1
-
-    def sifting(e) -> bool:
-        return isinstance(e, sp.Sum) and any(
-            v in d.args for d in e.function.atoms(sp.KroneckerDelta) for v, *_ in e.limits)
-
-    def in_bounds_dropped(pw):
-        """Index-bound conjuncts are true by construction: ``(0 <= c) & (eps < σ)`` -> ``eps < σ``."""
-        pairs = []
-        for p in pw.args:
-            cond = p.cond
-            if isinstance(cond, sp.And):
-                kept = [a for a in cond.args if not is_bound(a)]
-                cond = sp.And(*kept) if kept else sp.true
-            pairs.append((p.expr, cond))
-        return sp.Piecewise(*pairs)
-
-    for _ in range(8):
-        new = expr.doit().replace(guarded, lambda e: e.args[0].expr)
-        new = new.replace(lambda e: isinstance(e, sp.Piecewise), in_bounds_dropped)
-        new = new.replace(sifting, lambda e: sum_out(e.function, e.limits))
-        new = new.replace(lambda e: isinstance(e, sp.Sum) and not any(
-            e.function.has(v) for v, *_ in e.limits), lambda e: e.doit())
-        if new == expr:
-            break
-        expr = new
-    return expr
 
 
 @dataclass(frozen=True)
@@ -89,9 +49,20 @@ class InputDerivation:
 
 
 @dataclass(frozen=True, eq=False)
-class Derivation:
+class Derivation(Derived):
+    """A module's derivation: the steps for each differentiable input."""
+
+    kind = "module"
     module: Module
     steps: dict[str, InputDerivation]
+
+    @property
+    def name(self) -> str:
+        return self.module.name
+
+    @property
+    def title(self) -> str:
+        return self.module.title
 
     @property
     def vjp(self) -> dict[str, sp.Expr]:
@@ -124,95 +95,6 @@ def _elementary(expr: sp.Expr) -> bool:
     return all(isinstance(f, (sp.exp, sp.log)) for f in expr.atoms(sp.Function))
 
 
-def _hoist_deltas(expr: sp.Expr) -> sp.Expr:
-    """``Piecewise((δ·a, c), (δ·b, True))`` -> ``δ · Piecewise((a, c), (b, True))``."""
-    def hoist(pw):
-        pw = sp.Piecewise(*[(_pull_out_of_sums(p.expr), p.cond) for p in pw.args])
-        if not isinstance(pw, sp.Piecewise):
-            return pw
-        for d in sorted(pw.atoms(sp.KroneckerDelta), key=str):
-            if all(p.expr == 0 or (p.expr / d).is_polynomial(d) and not (p.expr / d).has(d)
-                   for p in pw.args):
-                return d * sp.Piecewise(*[(p.expr / d, p.cond) for p in pw.args])
-        return pw
-    return expr.replace(lambda e: isinstance(e, sp.Piecewise), hoist)
-
-
-def _pull_out_of_sums(expr: sp.Expr) -> sp.Expr:
-    """Factors that do not depend on a sum's index leave it: ``Σ_k δ_ij f(k) = δ_ij Σ_k f(k)``."""
-    def pull(s):
-        (var, lo, hi), = s.limits if len(s.limits) == 1 else ((None, None, None),)
-        if var is None:
-            return s
-        inside, outside = [], []
-        for f in sp.Mul.make_args(s.function):
-            (inside if f.has(var) else outside).append(f)
-        return sp.Mul(*outside) * (sp.Sum(sp.Mul(*inside), s.limits[0]) if inside else hi - lo + 1)
-    return sp.factor_terms(expr.replace(lambda e: isinstance(e, sp.Sum), pull))
-
-
-def sum_out(expr: sp.Expr, ranges) -> sp.Expr:
-    """``Σ`` of ``expr`` over ``ranges``, each Kronecker delta sifting its index away.
-
-    ``Σ_i δ_ic f(i) = f(c)`` for ``c`` in range (every index here is); an index no term's
-    delta names stays a genuine reduction, an index the term does not use multiplies by the size.
-    """
-    groups: dict[tuple, list] = {}
-    for term in sp.Add.make_args(sp.expand(_hoist_deltas(expr), log=False, power_exp=False)):
-        pending = []
-        for var, lo, hi in ranges:
-            delta = next((f for f in sp.Mul.make_args(term) if isinstance(f, sp.KroneckerDelta)
-                          and var in f.args and not (f.args[0] + f.args[1] - var).has(var)), None)
-            if delta is not None:
-                other = delta.args[1] if delta.args[0] == var else delta.args[0]
-                term = (term / delta).xreplace({var: other})
-            elif term.has(var):
-                pending.append((var, lo, hi))
-            else:
-                term = term * (hi - lo + 1)
-        groups.setdefault(tuple(pending), []).append(term)
-    total = sum((sp.Sum(sp.factor_terms(sp.Add(*ts)), *p) if p else sp.Add(*ts)
-                 for p, ts in groups.items()), sp.S.Zero)
-    total = total.replace(lambda e: isinstance(e, sp.Sum) and not any(
-        e.function.has(v) for v, *_ in e.limits), lambda e: e.doit())  # Σ_k 1 = B
-    total = total.replace(_branch_free_of_index, _sum_per_branch)
-    return sp.factor_terms(merge_sums(sp.factor_terms(total)))
-
-
-def _branch_free_of_index(e) -> bool:
-    """``Σ_b Piecewise((a_b, c), …)`` whose conditions do not depend on ``b``."""
-    return isinstance(e, sp.Sum) and isinstance(e.function, sp.Piecewise) and not any(
-        p.cond.has(v) for p in e.function.args for v, *_ in e.limits)
-
-
-def _sum_per_branch(e):
-    """... = ``Piecewise((Σ_b a_b, c), …)``: each branch's sum then splits into reductions."""
-    return sp.Piecewise(*[(sum_out(p.expr, e.limits), p.cond) for p in e.function.args])
-
-
-def merge_sums(expr: sp.Expr) -> sp.Expr:
-    """``a·Σ_i f + b·Σ_i h`` -> ``Σ_i (a·f + b·h)`` (same limits; ``a``, ``b`` free of ``i``)."""
-    expr = expr.replace(lambda e: isinstance(e, sp.Add), lambda e: _merge_add(e))
-    return expr
-
-
-def _merge_add(add: sp.Add) -> sp.Expr:
-    groups: dict = {}
-    others = []
-    for term in add.args:
-        sums = [f for f in sp.Mul.make_args(term) if isinstance(f, sp.Sum)]
-        if len(sums) == 1:
-            coeff = term / sums[0]
-            if not any(coeff.has(v) for v, *_ in sums[0].limits):
-                groups.setdefault(sums[0].limits, []).append(coeff * sums[0].function)
-                continue
-        others.append(term)
-    if all(len(v) < 2 for v in groups.values()):
-        return add
-    merged = [sp.Sum(sp.factor_terms(sp.Add(*fs)), *lim) for lim, fs in groups.items()]
-    return sp.Add(*(others + merged))
-
-
 def _fresh_indices(module: Module, count: int) -> tuple[sp.Symbol, ...]:
     used = {s.name for s in module.forward.free_symbols} | {s.name for s in module.index}
     used |= {str(s) for s in module.forward.atoms(sp.Symbol)}
@@ -236,7 +118,7 @@ def _output_form(module: Module, jac: sp.Expr) -> sp.Expr | None:
     sums = {s: sp.Dummy(f"S{n}") for n, s in enumerate(sorted(forward.atoms(sp.Sum), key=str))}
     f_abs, jac_abs = forward.xreplace(sums), jac.xreplace(sums)
     last = module.index[-1]
-    y = sp.IndexedBase(OUTPUT, real=True)
+    y = OUTPUT.base
     Y = sp.Dummy("Y")
     wild = sp.Wild("w")
     best = None
@@ -314,29 +196,15 @@ def _drop_vanishing_sums(module: Module, expr: sp.Expr) -> sp.Expr:
     """Replace each sum that SymPy proves zero once the statistics are inlined
     (``Σ_k (x_kj - m_j) = 0`` with ``m_j = Σ_k x_kj / B``)."""
     zero = {}
-    y = sp.IndexedBase(OUTPUT, real=True)
+    y = OUTPUT.base
     for s in expr.atoms(sp.Sum):
         with_y = s.replace(lambda e: isinstance(e, sp.Indexed) and e.base == y,
                            lambda e: module.forward.xreplace(dict(zip(module.index, e.indices))))
         inlined = sp.expand(module.inline(with_y).doit())
-        inlined = _canonical_sums(inlined)
+        inlined = canonical_sums(inlined)
         if sp.simplify(inlined) == 0:
             zero[s] = sp.S.Zero
     return expr.xreplace(zero) if zero else expr
-
-
-def _canonical_sums(expr: sp.Expr) -> sp.Expr:
-    """Split sums over their terms, pull constant factors out and give every dummy one name."""
-    dummy = sp.Symbol("_k", integer=True)
-    for _ in range(3):
-        expr = expr.replace(lambda e: isinstance(e, sp.Sum) and len(e.limits) == 1,
-                            lambda e: sp.Add(*[_pull_out_of_sums(sp.Sum(t, e.limits[0]))
-                                               for t in sp.Add.make_args(sp.expand(e.function))]))
-        expr = expr.replace(lambda e: isinstance(e, sp.Sum) and len(e.limits) == 1,
-                            lambda e: sp.Sum(e.function.xreplace({e.limits[0][0]: dummy}),
-                                             (dummy, *e.limits[0][1:])))
-        expr = sp.expand(expr)
-    return expr
 
 
 def _output_form_all_indices(module: Module, jac: sp.Expr) -> sp.Expr | None:
@@ -354,9 +222,9 @@ def _output_form_all_indices(module: Module, jac: sp.Expr) -> sp.Expr | None:
     if len(sols) != 1:
         return None
     wilds = tuple(sp.Wild(f"w{k}") for k in range(len(module.index)))
-    y = sp.IndexedBase(OUTPUT, real=True)
+    y = OUTPUT.base
     value = sols[0].xreplace({Y: y[module.index]}).xreplace(dict(zip(module.index, wilds)))
-    rewritten = _canonical_sums(sp.expand(jac.replace(x.base[wilds], value)))
+    rewritten = canonical_sums(sp.expand(jac.replace(x.base[wilds], value)))
     rewritten = rewritten.replace(lambda e: isinstance(e, sp.Sum) and not any(
         e.function.has(v) for v, *_ in e.limits), lambda e: e.doit())
     rewritten = sp.factor_terms(sp.expand(_drop_vanishing_sums(module, rewritten)))
@@ -365,11 +233,11 @@ def _output_form_all_indices(module: Module, jac: sp.Expr) -> sp.Expr | None:
 
 def _derive_input(module: Module, x: Tensor) -> InputDerivation:
     idx = _fresh_indices(module, len(x.dims))
-    g = sp.IndexedBase(UPSTREAM, real=True)
+    g = UPSTREAM.base
     partial = total_derivative(module, module.forward, x[idx])
     jacobian = in_range(partial)
     ranges = module.ranges(module.index, module.out_dims)
-    g_el = g[module.index] if module.index else sp.Symbol(UPSTREAM, real=True)
+    g_el = g[module.index] if module.index else UPSTREAM.scalar
 
     def chain_of(j):
         return sp.Sum(g_el * j, *ranges) if ranges else g_el * j
@@ -395,54 +263,10 @@ def _derive_input(module: Module, x: Tensor) -> InputDerivation:
                            direct, through)
 
 
-def derive(module: Module) -> Derivation:
+def derive_module(module: Module) -> Derivation:
     """Derive the Jacobian and VJP of every differentiable input of ``module``."""
     steps = {x.name: _derive_input(module, x) for x in module.differentiable}
     return Derivation(module, steps)
-
-
-@dataclass(frozen=True, eq=False)
-class RuleDerivation:
-    """An update rule with ``∂L/∂w`` derived from its penalty.
-
-    ``penalty_grad`` is ``∂R/∂w_i``; ``loss_grad`` is ``∂L/∂w_i = grad_i + ∂R/∂w_i`` where
-    ``grad`` is the caller's ``∂C/∂w``; ``updates`` are the rule's steps with ``∂L/∂w_i``
-    substituted; ``decay_form`` is the ``w`` update collected in ``w_i`` (weight decay).
-    """
-
-    rule: UpdateRule
-    penalty_grad: sp.Expr
-    loss_grad: sp.Expr
-    updates: tuple[tuple[str, sp.Expr], ...]
-    decay_form: sp.Expr | None
-
-    @property
-    def vjp(self) -> dict[str, sp.Expr]:
-        return {"w": self.loss_grad}
-
-    @property
-    def subgradient_at_zero(self) -> bool:
-        return self.penalty_grad.has(sp.sign)
-
-    def __repr__(self) -> str:
-        return f"<RuleDerivation {self.rule.name}: dL/dw_i = {self.loss_grad}>"
-
-
-GRAD_C = "grad"
-
-
-def derive_rule(rule) -> RuleDerivation:
-    """``∂L/∂w_i`` from ``L = C + R`` by SymPy, then the rule's steps with it substituted."""
-    from .catalog.updates import GRAD_L, i, w
-    grad = sp.IndexedBase(GRAD_C, real=True)
-    penalty_grad = in_range(sp.diff(rule.penalty, w[i])) if rule.penalty != 0 else sp.S.Zero
-    loss_grad = grad[i] + penalty_grad
-    updates = tuple((name, expr.xreplace({GRAD_L[i]: loss_grad})) for name, expr in rule.step)
-    w_update = dict(updates)["w"]
-    decay = None
-    if penalty_grad != 0 and not penalty_grad.has(sp.sign):
-        decay = sp.collect(sp.expand(w_update), [w[i], grad[i]])
-    return RuleDerivation(rule, penalty_grad, loss_grad, updates, decay)
 
 
 def subgradients(expr: sp.Expr) -> tuple[tuple[sp.Expr, str], ...]:

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-import numpy as np
-
-from . import __version__
-from .derivation import Derivation, RuleDerivation, subgradients
+from ..derive import Derivation, RuleDerivation, dispatch, subgradients
+from ..templating import render
+from ..version import __version__
+from .compiled import run_source
 from .kernel import build_kernel, rule_function
 from .printing import text
-from .templating import render
 
 _SUBGRADIENT = {
     "first": "at the kink {lhs} = {rhs}, `{cond}` holds, so that branch's derivative is used",
@@ -25,7 +24,7 @@ def subgradient_text(cond, rule) -> str:
     return _SUBGRADIENT[rule].format(**parts)
 
 
-def _shape(dims) -> str:
+def shape_text(dims) -> str:
     return "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
 
 
@@ -37,8 +36,8 @@ def _forward_doc(d: Derivation) -> str:
     if m.elementwise:
         lines.append("Elementwise: inputs of any shape (all the same shape), output of that shape.")
     else:
-        shapes = ", ".join(f"{t.name} {_shape(t.dims)}" for t in m.inputs)
-        lines.append(f"Shapes: {shapes} -> out {_shape(m.out_dims) if m.out_dims else 'scalar'}.")
+        shapes = ", ".join(f"{t.name} {shape_text(t.dims)}" for t in m.inputs)
+        lines.append(f"Shapes: {shapes} -> out {shape_text(m.out_dims) if m.out_dims else 'scalar'}.")
     if m.params:
         lines.append("Parameters: " + ", ".join(f"{p.name}={p.default!r}" for p in m.params) + ".")
     return "\n".join(lines)
@@ -63,48 +62,44 @@ def _rule_doc(rd: RuleDerivation) -> str:
     return "\n".join(lines)
 
 
+def _module_functions(d: Derivation) -> list[tuple[str, str]]:
+    k = build_kernel(d)
+    out = [(f"{d.name}_forward", k.forward.source(_forward_doc(d))),
+           (f"{d.name}_backward", k.backward.source(_backward_doc(d)))]
+    if d.module.helpers:
+        helper = d.module.helpers.split("(")[0].replace("def ", "").strip()
+        out.append((helper, d.module.helpers))
+    return out
+
+
+def _rule_functions(rd: RuleDerivation) -> list[tuple[str, str]]:
+    return [(f"{rd.name}_step", rule_function(rd).source(_rule_doc(rd)))]
+
+
+_FUNCTIONS = {"module": _module_functions, "rule": _rule_functions}
+
+
 def functions(items) -> list[tuple[str, str]]:
     """``(name, source)`` of every function, in order, with docstrings."""
-    out = []
-    for d in items:
-        if isinstance(d, RuleDerivation):
-            out.append((f"{d.rule.name}_step", rule_function(d).source(_rule_doc(d))))
-            continue
-        k = build_kernel(d)
-        out.append((f"{d.module.name}_forward", k.forward.source(_forward_doc(d))))
-        out.append((f"{d.module.name}_backward", k.backward.source(_backward_doc(d))))
-        if d.module.helpers:
-            helper = d.module.helpers.split("(")[0].replace("def ", "").strip()
-            out.append((helper, d.module.helpers))
-    return out
+    return [fn for d in items for fn in dispatch(_FUNCTIONS, d, "functions")(d)]
 
 
 def module_source(items, title: str, extras=()) -> str:
     """Python source of a module defining every function of ``items`` (numpy only), then the
     ``(name, source)`` pairs of ``extras`` (schedules, initialisers)."""
     fns = functions(items) + list(extras)
-    names = [d.rule.name if isinstance(d, RuleDerivation) else d.module.name for d in items]
+    names = [d.name for d in items]
     return render("symbp_nn.py.j2", title=title, version=__version__, modules=", ".join(names),
                   exports=", ".join(repr(n) for n, _ in fns),
                   functions=[src.rstrip("\n") for _, src in fns])
 
 
-def load(d):
-    """Compile the generated code of ``d``: ``f.forward(*args, **params)``, ``f.backward(dout, cache)``.
-
-    For an update rule: ``f.step(w, grad, *state, **params)``.
-    """
-    if isinstance(d, RuleDerivation):
-        source = module_source([d], title=d.rule.name)
-        namespace: dict = {"np": np}
-        exec(compile(source, f"<symbp generated: {d.rule.name}>", "exec"), namespace)  # noqa: S102
-        return SimpleNamespace(step=namespace[f"{d.rule.name}_step"], source=source, name=d.rule.name)
-    source = module_source([d], title=d.module.name)
-    namespace: dict = {"np": np}
-    exec(compile(source, f"<symbp generated: {d.module.name}>", "exec"), namespace)  # noqa: S102
-    return SimpleNamespace(forward=namespace[f"{d.module.name}_forward"],
-                           backward=namespace[f"{d.module.name}_backward"],
-                           source=source, name=d.module.name)
-
-
-__all__ = ["module_source", "load", "functions"]
+def load_one(d) -> SimpleNamespace:
+    """Compile the generated code of a module or rule derivation: ``f.forward(*args, **params)``,
+    ``f.backward(dout, cache)``; for an update rule ``f.step(w, grad, *state, **params)``."""
+    source = module_source([d], title=d.name)
+    namespace = run_source(source, d.name)
+    if d.kind == "rule":
+        return SimpleNamespace(step=namespace[f"{d.name}_step"], source=source, name=d.name)
+    return SimpleNamespace(forward=namespace[f"{d.name}_forward"],
+                           backward=namespace[f"{d.name}_backward"], source=source, name=d.name)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.simplify.simplify import factor_sum
 
-from .printing import Guard, Sigmoid, Softplus
+from .functions import Guard, Sigmoid, Softplus
 
 
 def shifted_inputs(expr: sp.Expr) -> set[sp.IndexedBase]:

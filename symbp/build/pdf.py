@@ -11,7 +11,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .build import write_atomic
+from .files import write_atomic
 
 SOURCE_DATE_EPOCH = "1795737600"  # 2026-11-27, the release this output belongs to
 

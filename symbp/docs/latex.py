@@ -16,7 +16,7 @@ import re
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
-from .derivation import OUTPUT, UPSTREAM
+from ..names import LATEX_NAMES
 
 PARAM_LATEX = {"lr": r"\eta", "mu": r"\mu", "beta1": r"\beta_1", "beta2": r"\beta_2",
                "eps": r"\epsilon", "alpha": r"\alpha", "grad": r"\frac{\partial C}{\partial w}"}
@@ -27,7 +27,7 @@ class IndexLatex(LatexPrinter):
 
     def __init__(self, names: dict | None = None):
         super().__init__({"fold_short_frac": False, "mul_symbol": None})
-        self.names = {UPSTREAM: "g", OUTPUT: "y", **PARAM_LATEX, **(names or {})}
+        self.names = {**LATEX_NAMES, **PARAM_LATEX, **(names or {})}
 
     def _name(self, name: str) -> str:
         if name in self.names:
@@ -82,11 +82,9 @@ class IndexLatex(LatexPrinter):
     def _print_sign(self, expr, exp=None):
         return rf"\operatorname{{sign}}\left({self._print(expr.args[0])}\right)"
 
-    def _print_Function(self, expr, exp=None):
-        name = expr.func.__name__
-        if name == "Sigmoid":
-            return rf"\sigma\left({self._print(expr.args[0])}\right)"
-        return super()._print_Function(expr, exp)
+    def _print_Sigmoid(self, expr, exp=None):
+        text = rf"\sigma\left({self._print(expr.args[0])}\right)"
+        return rf"{text}^{{{exp}}}" if exp else text
 
 
 def latex(expr, names=None) -> str:

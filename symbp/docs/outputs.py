@@ -1,31 +1,30 @@
 """outputs: (derivation, report) pairs -> the files of ``output/`` (contents only, no I/O)."""
 from __future__ import annotations
 
-from . import __version__
-from .derivation import RuleDerivation
+from ..check import verify
+from ..codegen import load as load_any
+from ..codegen.extras import extras, schedule_source
+from ..codegen.compiled import run_source
+from ..catalog.schedules import SCHEDULES
+from ..derive import derive
+from ..expr import elementwise
+from ..graph import graph
+from ..networks import mlp_graph
+from ..version import __version__
 from .figures import (drawing, function_and_derivative, graph_figure, graph_tikz, notes_graph,
                       schedules_plot, softplus_curve, vanishing_gradients, variance_through_layers)
-from .generate import load, module_source
+from ..codegen.generate import module_source
 from .lang import strings
-from .render import (kaiming_blocks, module_blocks, network_blocks, page_md, page_tex, rule_blocks,
-                     schedules_blocks, tex_text)
+from .render import (kaiming_blocks, network_blocks, page_blocks, page_md, page_tex, schedules_blocks,
+                     tex_text)
 from .report import checks_table, fmt_bound
-from .templating import render
+from ..templating import render
 
 ACTIVATION_FIGURES = ("relu", "sigmoid", "tanh")
 
 
-def _name(d) -> str:
-    if isinstance(d, RuleDerivation):
-        return d.rule.name
-    return d.module.name if hasattr(d, "module") else d.name
-
-
 def _title(d, lang: str) -> str:
-    if not hasattr(d, "module") and not isinstance(d, RuleDerivation):
-        return strings(lang).get(f"title.{d.name}", d.name)
-    fallback = d.rule.title if isinstance(d, RuleDerivation) else d.module.title
-    return strings(lang).get(f"title.{_name(d)}", fallback)
+    return strings(lang).get(f"title.{d.name}", d.title)
 
 
 def figures(items) -> tuple[dict[str, bytes], dict[str, dict[str, str]]]:
@@ -37,19 +36,18 @@ def figures(items) -> tuple[dict[str, bytes], dict[str, dict[str, str]]]:
         files[f"figures/{stem}.svg"] = data["svg"]
         files[f"tex/figures/{stem}.pdf"] = data["pdf"]
 
-    by_name = {_name(d): d for d, _ in items}
+    by_name = {d.name: d for d, _ in items}
     for name in ACTIVATION_FIGURES:
         if name in by_name:
-            add(f"activation_{name}", function_and_derivative(load(by_name[name]), name))
+            add(f"activation_{name}", function_and_derivative(load_any(by_name[name]), name))
             used.setdefault(name, {})["activation"] = f"figures/activation_{name}.svg"
     if "log_softmax" in by_name:
-        from . import derive, elementwise
-        add("softplus", softplus_curve(load(derive(elementwise("log1pexp", "softplus(x)")))))
+        add("softplus", softplus_curve(load_any(derive(elementwise("log1pexp", "softplus(x)")))))
         used.setdefault("log_softmax", {})["softplus"] = "figures/softplus.svg"
     forward, backward = notes_graph()
     add("graph", graph_figure(forward, backward))
     if {"linear", "relu"} <= set(by_name):
-        add("kaiming_variance", variance_through_layers(load(by_name["linear"]), load(by_name["relu"])))
+        add("kaiming_variance", variance_through_layers(load_any(by_name["linear"]), load_any(by_name["relu"])))
         add("vanishing", vanishing_gradients(_deep_stack))
         used.setdefault("sigmoid", {})["vanishing"] = "figures/vanishing.svg"
     add("schedules", schedules_plot(_schedule_functions()))
@@ -58,7 +56,6 @@ def figures(items) -> tuple[dict[str, bytes], dict[str, dict[str, str]]]:
 
 def _deep_stack(activation: str, depth: int, width: int):
     """A ``depth``-layer Linear+activation stack with a squared-norm loss, compiled."""
-    from . import derive, graph, load as load_any
     g = graph(f"deep_{activation}")
     g.input("x", ("B", width))
     prev = "x"
@@ -72,26 +69,12 @@ def _deep_stack(activation: str, depth: int, width: int):
     return load_any(derive(g)), depth
 
 
-def _extras() -> list[tuple[str, str]]:
-    """Generated helpers shipped with the catalog: the Kaiming initialiser and the schedules."""
-    from .catalog.kaiming import kaiming_source
-    from .catalog.schedules import SCHEDULES, schedule_source
-    return [("kaiming_normal", kaiming_source())] + [(f"lr_{n}", schedule_source(n)) for n in SCHEDULES]
-
-
 def _schedule_functions() -> dict:
-    import numpy as np
-    from .catalog.schedules import SCHEDULES, schedule_source
-    ns: dict = {"np": np}
-    for name in SCHEDULES:
-        exec(compile(schedule_source(name), f"<schedule {name}>", "exec"), ns)  # generated source
-    return {name: ns[f"lr_{name}"] for name in SCHEDULES}
+    return {name: run_source(schedule_source(name), f"lr_{name}")[f"lr_{name}"] for name in SCHEDULES}
 
 
 def networks():
     """The graphs documented in output/: the MLP that `symbp train digits` trains."""
-    from . import derive, verify
-    from .train import mlp_graph
     d = derive(mlp_graph(64, 128, 10))
     return [(d, verify(d))]
 
@@ -103,7 +86,7 @@ def outputs(items, langs) -> dict[str, str | bytes]:
         "verification.txt": checks_table(reports, exact=False),
         "numpy/symbp_nn.py": module_source(
             derivations, title="symbp_nn — numpy forward/backward of the symbp catalog",
-            extras=_extras()),
+            extras=extras()),
     }
     figure_files, used = figures(items)
     files.update(figure_files)
@@ -119,13 +102,10 @@ def outputs(items, langs) -> dict[str, str | bytes]:
     for lang in langs:
         sections = []
         for d, r in items:
-            name = _name(d)
-            if isinstance(d, RuleDerivation):
-                blocks = rule_blocks(d, r, lang)
-            else:
-                blocks = module_blocks(d, r, lang, {k: f"../../{v}" for k, v in used.get(name, {}).items()})
+            name = d.name
+            blocks = page_blocks(d, r, lang, {k: f"../../{v}" for k, v in used.get(name, {}).items()})
             files[f"md/{lang}/{name}.md"] = page_md(name, _title(d, lang), blocks, lang,
-                                                    derived=not isinstance(d, RuleDerivation))
+                                                    derived=d.kind == "module")
             section = f"{name}" if lang == "en" else f"{lang}/{name}"
             files[f"tex/{section}.tex"] = page_tex(name, _title(d, lang), blocks)
             sections.append(section)
@@ -160,7 +140,7 @@ def index(items, langs, extra=()) -> str:
     s = strings("en")
     rows = []
     for d, r in items:
-        name = _name(d)
+        name = d.name
         links = " · ".join(f"[{lang}](md/{lang}/{name}.md)" for lang in langs)
         rows.append(dict(name=name, title=_title(d, "en"), links=links,
                          status=s["index.verified"] if r.ok else s["index.failed"],

@@ -1,0 +1,6 @@
+"""``python -m symbp`` — the same command line as ``symbp``."""
+import sys
+
+from .cli import main
+
+sys.exit(main())

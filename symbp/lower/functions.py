@@ -1,0 +1,66 @@
+"""Special functions of the array programs: real ``sp.Function`` classes with ``fdiff`` and
+rewrite rules, so SymPy can differentiate and expand them and printers dispatch on them by
+``_print_<Name>`` (never by name strings).
+
+==============  =========================================  ===============================
+class           value                                      why it exists
+==============  =========================================  ===============================
+``Sigmoid``     ``1 / (1 + exp(-u))``                       printed so it never overflows
+``Softplus``    ``log(1 + exp(u))``                         printed as ``logaddexp(0, u)``
+``Guard``       ``u`` where ``cond`` holds, else ``1``      a denominator in a branch not taken
+``Total``       ``Σ`` of ``u`` over every element           a sum over all axes
+==============  =========================================  ===============================
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+
+class Sigmoid(sp.Function):
+    """The logistic function ``σ(u) = 1 / (1 + e^{-u})``."""
+
+    nargs = 1
+
+    def fdiff(self, argindex=1):
+        s = Sigmoid(self.args[0])
+        return s * (1 - s)
+
+    def _eval_rewrite_as_exp(self, u, **kwargs):
+        return 1 / (1 + sp.exp(-u))
+
+
+class Softplus(sp.Function):
+    """``log(1 + e^{u})``."""
+
+    nargs = 1
+
+    def fdiff(self, argindex=1):
+        return Sigmoid(self.args[0])
+
+    def _eval_rewrite_as_log(self, u, **kwargs):
+        return sp.log(1 + sp.exp(u))
+
+    _eval_rewrite_as_exp = _eval_rewrite_as_log
+
+
+class Guard(sp.Function):
+    """``Guard(cond, u)``: ``u`` where ``cond`` holds, else 1 (same value where it is used)."""
+
+    nargs = 2
+
+    def fdiff(self, argindex=2):
+        if argindex != 2:
+            raise sp.ArgumentIndexError(self, argindex)
+        return sp.Piecewise((1, self.args[0]), (0, True))
+
+    def _eval_rewrite_as_Piecewise(self, cond, u, **kwargs):
+        return sp.Piecewise((u, cond), (1, True))
+
+
+class Total(sp.Function):
+    """The sum of ``u`` over every element of the arrays it reads."""
+
+    nargs = 1
+
+
+SPECIAL_FUNCTIONS = (Sigmoid, Softplus, Guard, Total)
