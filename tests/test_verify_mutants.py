@@ -92,11 +92,11 @@ def test_directional_check_catches_one_wrong_coordinate(derivations):
     real = V._Evaluator
     V._Evaluator = OneWrong
     try:
-        report = V.verify(good, sizes=(), large=True)
+        report = V.verify_module(good, sizes=(), large=True)
     finally:
         V._Evaluator = real
     assert not report.ok and all(c.kind == "directional" for c in report.failures)
-    assert V.verify(good, sizes=(), large=True).ok
+    assert V.verify_module(good, sizes=(), large=True).ok
 
 
 RULE_MUTANTS = [
