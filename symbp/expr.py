@@ -260,7 +260,11 @@ def parse(text: str, shapes: dict[str, tuple[str, ...]], params: dict[str, float
         raise ExpressionError(f"expression too large ({len(nodes)} nodes, at most {MAX_NODES})")
     if _depth(tree) > MAX_DEPTH:
         raise ExpressionError(f"expression nested too deeply (at most {MAX_DEPTH} levels)")
-    return _Builder(shapes, params, elementwise).build(tree)
+    term = _Builder(shapes, params, elementwise).build(tree)
+    if any(term.expr.has(v) for v in (sp.zoo, sp.oo, -sp.oo, sp.nan)):
+        raise ExpressionError(f"the expression is not finite: it evaluates to {sp.sstr(term.expr)} "
+                              "(a division by zero, or the log of zero?)")
+    return term
 
 
 def _depth(node, level=0) -> int:

@@ -7,7 +7,7 @@ source, so what is checked is what ships.
 from __future__ import annotations
 
 import keyword
-import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -17,8 +17,10 @@ from ..derive import Derivation
 from ..derive.index import in_range
 from ..names import OUTPUT, UPSTREAM
 from .compiled import compile_source, run_source
-from .printing import ArrayPrinter, needed_by, prepare_program, print_stmt, stmt_dependencies
+from .printing import ArrayPrinter, ProgramPrinter, prepare_program
 from ..spec import Module, size
+from ..lower import ir
+from ..lower.ir import depends_on
 from ..lower.stabilize import shifted_inputs, stabilize
 from ..lower.tensorize import ArraySpec, Lowerer
 
@@ -101,7 +103,7 @@ class _Program:
     def __init__(self, module: Module, arrays: dict, rename: dict):
         flat = {size(t.dims[0]) for t in module.inputs} if module.elementwise else set()
         self.lowerer = Lowerer(arrays, flat_sizes=flat, prefix="_t")
-        self.printer = ArrayPrinter(rename, scalars=_scalar_names(module, arrays))
+        self.printer = ProgramPrinter(rename, scalars=_scalar_names(module, arrays))
         self.names: list[str] = []
         self.ranks: list[int] = []
         self.broadcast: dict[str, str] = {}
@@ -118,38 +120,69 @@ class _Program:
 
     def parts(self, split: int) -> tuple["_Part", "_Part", list[str]]:
         """The first ``split`` results and the rest, as two functions' bodies; and the names of
-        the first part's temporaries that the second reads."""
+        the first part's temporaries that the second reads (they travel in the cache)."""
         stmts, results = prepare_program(self.lowerer.program, self.printer.scalars)
-        first = needed_by(results[:split], stmts)
-        second = needed_by(results[split:], stmts) - first
-        a = _Part(self, [s for s in stmts if s.target in first], self.names[:split], results[:split])
+        first = depends_on(stmts, results[:split])
+        second = depends_on(stmts, results[split:]) - first
         b = _Part(self, [s for s in stmts if s.target in second], self.names[split:], results[split:])
         wanted = b.reads()
-        shared = [st.target.name for st in a.stmts if st.target.name in wanted]
-        return a, b, shared
+        exported = [st.target for st in stmts if st.target in first and st.target.name in wanted]
+        a = _Part(self, [s for s in stmts if s.target in first], self.names[:split], results[:split],
+                  exported=frozenset(exported))
+        return a, b, [t.name for t in exported]
 
 
 class _Part:
-    """Statements and named results of one printed function."""
+    """Statements and named results of one printed function; ``exported`` targets are read by
+    the other function (through the cache), so each must be assigned under its own name."""
 
-    def __init__(self, program: _Program, stmts, names, results):
+    def __init__(self, program: _Program, stmts, names, results, exported=frozenset()):
         self.program, self.stmts, self.result_names, self.results = program, stmts, names, results
+        self.exported = exported
 
     def reads(self) -> set[str]:
-        names = set()
-        for s in self.stmts:
-            names |= {x.name for x in stmt_dependencies(s)}
-        for r in self.results:
-            names |= {x.name for x in r.free_symbols}
+        """Names this function reads: statement operands, results and broadcast templates."""
+        names = {x.name for s in self.stmts for x in s.deps()}
+        names |= {x.name for r in self.results for x in r.free_symbols}
+        names |= {self.program.broadcast[n] for n in self.result_names if n in self.program.broadcast}
         return names
+
+    def _uses(self) -> Counter:
+        """How many times each symbol is read by the statements and the results."""
+        uses: Counter = Counter()
+        for st in self.stmts:
+            uses.update(st.deps())
+        for r in self.results:
+            uses.update(x for x in sp.preorder_traversal(r) if isinstance(x, sp.Symbol))
+        return uses
 
     def _users(self) -> dict:
         """Statement target -> indices of the results that need it."""
         users = {st.target: set() for st in self.stmts}
         for k, r in enumerate(self.results):
-            for target in needed_by([r], self.stmts):
+            for target in depends_on(self.stmts, [r]):
                 users[target].add(k)
         return users
+
+    def _takeovers(self, code: dict) -> tuple[dict, dict]:
+        """Results that take over a statement: ``taken`` (statement target -> result index) and
+        ``tails`` (result index -> the terms added in place after the taken statement)."""
+        p = self.program.printer
+        layouts = self.program.lowerer.program.layouts
+        uses = self._uses()
+        fresh = {st.target for st in self.stmts if isinstance(st, (ir.Contract, ir.Reduce, ir.Assign))
+                 and st.target in layouts and st.target not in self.exported}
+        taken, tails = {}, {}
+        for k, r in enumerate(self.results):
+            if r in code and r not in self.exported and uses[r] == 1 and r not in taken:
+                taken[r] = k
+            elif isinstance(r, sp.Add) and self.program.ranks[k] and p.inplace:
+                head = next((a for a in r.args if a in fresh and uses[a] == 1 and a not in taken
+                             and len(layouts[a]) == self.program.ranks[k] and all(layouts[a])), None)
+                if head is not None:
+                    taken[head] = k
+                    tails[k] = p._print(sp.Add(*[a for a in r.args if a != head]))
+        return taken, tails
 
     def lines(self, needs: list[int] | None = None) -> list[str]:
         """Statements then results.
@@ -159,25 +192,11 @@ class _Part:
         only some results use is guarded by ``needs[k]`` and an unneeded result is ``None``.
         """
         p = self.program.printer
-        layouts = self.program.lowerer.program.layouts
         for st in self.stmts:
-            if st.op == "assign" and p._is_scalar(st.args[0]):
+            if isinstance(st, ir.Assign) and p._is_scalar(st.expr):
                 p.scalars.add(st.target.name)
-        code = {st.target: print_stmt(st, p).split(" = ", 1)[1] for st in self.stmts}
-        everything = "\n".join(list(code.values()) + [p._print(r) for r in self.results])
-        uses = {t: len(re.findall(rf"\b{t.name}\b", everything)) for t in code}
-        fresh = {st.target for st in self.stmts if st.op in ("matmul", "sum", "assign")
-                 and st.target in layouts}
-        taken, tails = {}, {}
-        for k, r in enumerate(self.results):
-            if r in code and uses[r] == 1 and r not in taken:
-                taken[r] = k
-            elif isinstance(r, sp.Add) and self.program.ranks[k] and p.inplace:
-                head = next((a for a in r.args if a in fresh and uses[a] == 1 and a not in taken
-                             and len(layouts[a]) == self.program.ranks[k] and all(layouts[a])), None)
-                if head is not None:
-                    taken[head] = k
-                    tails[k] = p._print(sp.Add(*[a for a in r.args if a != head]))
+        code = {st.target: p._print(st) for st in self.stmts}
+        taken, tails = self._takeovers(code)
         users = self._users()
         everyone = set(range(len(self.results)))
         lines: list[str] = []
@@ -198,12 +217,10 @@ class _Part:
         by_result = {k: t for t, k in taken.items()}
         for k, (name, r) in enumerate(zip(self.result_names, self.results)):
             like = self.program.broadcast.get(name)
-            body = [f"{name} = {code[by_result[k]] if k in by_result else p._print(r)}"]
-            if k in tails:
-                body.append(f"{name} += {tails[k]}")
+            value = code[by_result[k]] if k in by_result else p._print(r)
             if like:
-                body[-1] = f"{name} = np.broadcast_to({body[-1].split(' = ', 1)[1]}, np.shape({like}))" \
-                    f".astype(np.result_type({like}))"
+                value = f"np.broadcast_to({value}, np.shape({like})).astype(np.result_type({like}))"
+            body = [f"{name} = {value}"] + ([f"{name} += {tails[k]}"] if k in tails else [])
             if needs is None:
                 lines += body
             elif len(body) == 1:
@@ -290,7 +307,7 @@ def matrix_parts(d: Derivation, name: str):
     result = bwd.results[k]
     stmts = fwd.stmts + bwd.stmts
     by_target = {st.target: st for st in stmts}
-    needed = needed_by([result], stmts)
+    needed = depends_on(stmts, [result])
     chosen = [st for st in stmts if st.target in needed]
     shapes = bwd.program.lowerer.program.shapes
     products = [sym for sym in result.free_symbols if sym in shapes]

@@ -24,7 +24,8 @@ from __future__ import annotations
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
-from ..lower.tensorize import Program, Stmt
+from ..lower import ir
+from ..lower.tensorize import Program
 from ..names import TEXT_NAMES
 
 
@@ -180,58 +181,65 @@ def _index(idx) -> str:
     return "[" + ", ".join(":" if x == ":" else "None" if x is None else str(x) for x in idx) + "]"
 
 
-def print_stmt(stmt: Stmt, p: ArrayPrinter) -> str:
-    """One statement as ``name = <numpy expression>``."""
-    op, a = stmt.op, stmt.args
-    name = p._print(stmt.target)
-    if op == "view":
-        src, squeeze, perm, expand = a
-        code = p._print(src)
-        if squeeze:
-            code += _index(squeeze)
-        if perm:
-            code += ".T" if perm == (1, 0) else f".transpose({perm})"
-        if expand:
-            code += _index(expand)
-        return f"{name} = {code}"
-    if op == "assign":
-        return f"{name} = {p._print(a[0])}"
-    if op == "sum":
-        body, axis, keep = a
-        arr = p._print(body) if isinstance(body, sp.Symbol) else f"({p._print(body)})"
-        if axis is None:  # the method: np.sum's Python dispatch costs a microsecond per call
-            return f"{name} = {arr}.sum()"
-        return f"{name} = {arr}.sum(axis={axis}" + (", keepdims=True)" if keep else ")")
-    if op == "matmul":
-        x, tx, y, ty = a
-        return f"{name} = {p._print(x)}{'.T' if tx else ''} @ {p._print(y)}{'.T' if ty else ''}"
-    if op == "onehot":
-        t, n = a
-        return f"{name} = ({p._print(t)}[..., None] == np.arange({p._print(n)}))"
-    if op == "gather":
-        x, t = a
-        return f"{name} = np.take_along_axis({p._print(x)}, {p._print(t)}[..., None], axis=-1)[..., 0]"
-    if op == "item":
-        return f"{name} = {p._print(a[0])}[{a[1]}]"
-    if op == "tuple_sum":
-        g = p._print(a[0])
-        return f"{name} = sum({g}[1:], {g}[0])"
-    raise ValueError(f"unknown statement {op}")
+class ProgramPrinter(ArrayPrinter):
+    """Also prints the nodes of an array program (:mod:`symbp.lower.ir`): the right-hand side of
+    ``target = ...``, one ``_print_<Node>`` method per node class."""
+
+    def _print_View(self, node: ir.View) -> str:
+        code = self._print(node.source)
+        if node.squeeze:
+            code += _index(node.squeeze)
+        if node.perm:
+            code += ".T" if node.perm == (1, 0) else f".transpose({node.perm})"
+        if node.expand:
+            code += _index(node.expand)
+        return code
+
+    def _print_Assign(self, node: ir.Assign) -> str:
+        return self._print(node.expr)
+
+    def _print_Reduce(self, node: ir.Reduce) -> str:
+        body = node.body
+        arr = self._print(body) if isinstance(body, sp.Symbol) else f"({self._print(body)})"
+        if node.axis is None:  # the method: np.sum's Python dispatch costs a microsecond per call
+            return f"{arr}.sum()"
+        return f"{arr}.sum(axis={node.axis}" + (", keepdims=True)" if node.keepdims else ")")
+
+    def _print_Contract(self, node: ir.Contract) -> str:
+        left = self._print(node.left) + (".T" if node.left_t else "")
+        right = self._print(node.right) + (".T" if node.right_t else "")
+        return f"{left} @ {right}"
+
+    def _print_OneHot(self, node: ir.OneHot) -> str:
+        return f"({self._print(node.classes)}[..., None] == np.arange({self._print(node.size)}))"
+
+    def _print_Gather(self, node: ir.Gather) -> str:
+        return (f"np.take_along_axis({self._print(node.source)}, {self._print(node.classes)}"
+                "[..., None], axis=-1)[..., 0]")
+
+    def _print_Item(self, node: ir.Item) -> str:
+        return f"{self._print(node.source)}[{node.position}]"
+
+    def _print_TupleSum(self, node: ir.TupleSum) -> str:
+        g = self._print(node.source)
+        return f"sum({g}[1:], {g}[0])"
+
+    def _print_ComplexInfinity(self, expr):
+        raise ir.NonFiniteError(f"a value is not finite: {expr}")
+
+    _print_NaN = _print_Infinity = _print_NegativeInfinity = _print_ComplexInfinity
 
 
-def prepare_program(program: Program, scalars=()) -> tuple[list[Stmt], list]:
+def prepare_program(program: Program, scalars=()) -> tuple[list[ir.Node], list]:
     """Statements in order and result expressions, common subexpressions shared (except purely
     scalar ones: ``x/B`` stays a division, correctly rounded, not ``x*(1/B)``)."""
     return _cse(list(program.stmts), list(program.results), set(scalars))
 
 
-_EXPR_SLOT = {"assign": 0, "sum": 0}
-
-
-def _cse(stmts: list[Stmt], results: list, scalars=frozenset()) -> tuple[list[Stmt], list]:
+def _cse(stmts: list[ir.Node], results: list, scalars=frozenset()) -> tuple[list[ir.Node], list]:
     """Share elementwise subexpressions across statements and results (``sympy.cse``)."""
-    slots = [(k, s) for k, s in enumerate(stmts) if s.op in _EXPR_SLOT]
-    exprs = [s.args[0] for _, s in slots] + results
+    slots = [(k, s) for k, s in enumerate(stmts) if isinstance(s, ir.ELEMENTWISE)]
+    exprs = [ir.elementwise_operand(s) for _, s in slots] + results
     temps = sp.numbered_symbols("_c")
     repl, reduced = sp.cse(exprs, symbols=temps, order="none", ignore=())
     repl = [(t, e) for t, e in repl if not isinstance(e, (sp.Indexed,))]
@@ -246,15 +254,13 @@ def _cse(stmts: list[Stmt], results: list, scalars=frozenset()) -> tuple[list[St
     new_stmts = list(stmts)
     alias = {}
     for (k, s), e in zip(slots, reduced[:len(slots)]):
-        if s.op == "assign" and isinstance(e, sp.Symbol):
+        if isinstance(s, ir.Assign) and isinstance(e, sp.Symbol):
             alias[s.target] = e  # the whole statement was a shared subexpression
-        new_stmts[k] = Stmt(s.target, s.op, (e,) + s.args[1:])
+        new_stmts[k] = ir.with_elementwise_operand(s, e)
     if alias:
-        new_stmts = [Stmt(s.target, s.op, tuple(a.xreplace(alias) if isinstance(a, sp.Basic) else a
-                                                for a in s.args))
-                     for s in new_stmts if s.target not in alias]
+        new_stmts = [s.substitute(alias) for s in new_stmts if s.target not in alias]
         reduced = [r.xreplace(alias) for r in reduced]
-    extra = {t: Stmt(t, "assign", (e,)) for t, e in repl}
+    extra = {t: ir.Assign(t, e) for t, e in repl}
     ordered, done = [], set()
     defined = {s.target for s in new_stmts} | set(extra)
 
@@ -262,7 +268,7 @@ def _cse(stmts: list[Stmt], results: list, scalars=frozenset()) -> tuple[list[St
         if stmt.target in done:
             return
         done.add(stmt.target)
-        for dep in sorted(stmt_dependencies(stmt) & defined, key=str):
+        for dep in sorted(set(stmt.deps()) & defined, key=str):
             emit(extra.get(dep) or next(s for s in new_stmts if s.target == dep))
         ordered.append(stmt)
 
@@ -272,26 +278,6 @@ def _cse(stmts: list[Stmt], results: list, scalars=frozenset()) -> tuple[list[St
         for dep in sorted(r.free_symbols & set(extra), key=str):
             emit(extra[dep])
     return ordered, list(reduced[len(slots):])
-
-
-def needed_by(exprs, stmts) -> set:
-    """Targets of the statements the expressions depend on, directly or not."""
-    by_target = {s.target: s for s in stmts}
-    seen, todo = set(), [x for e in exprs for x in e.free_symbols]
-    while todo:
-        sym = todo.pop()
-        if sym in by_target and sym not in seen:
-            seen.add(sym)
-            todo += list(stmt_dependencies(by_target[sym]))
-    return seen
-
-
-def stmt_dependencies(stmt: Stmt) -> set:
-    out = set()
-    for a in stmt.args:
-        if isinstance(a, sp.Basic):
-            out |= a.free_symbols
-    return out
 
 
 class IndexTextPrinter(sp.printing.str.StrPrinter):

@@ -134,50 +134,50 @@ class _MatrixLatex(IndexLatex):
             return rf"\mathbb{{1}}\left[\neg\left({self._print(pairs[0].cond)}\right)\right]"
         return super()._print_Piecewise(expr)
 
+    # -- nodes of an array program (symbp.lower.ir), inlined ------------------------------------
+    def _print_View(self, node):
+        base = self._print(node.source)
+        return _group(base) + r"^\top" if node.perm == (1, 0) else base
+
+    def _print_Assign(self, node):
+        return self._print(node.expr)
+
+    def _print_Reduce(self, node):
+        inner = self._print(node.body)
+        if node.axis is None:
+            return rf"\textstyle\sum {_group(inner)}"
+        if node.axis == -1:
+            return rf"{_group(inner)}\,\mathbf{{1}}"
+        return rf"\mathbf{{1}}^\top {_group(inner)}"
+
+    def _print_Contract(self, node):
+        left = _group(self._print(node.left)) + (r"^\top" if node.left_t else "")
+        right = _group(self._print(node.right)) + (r"^\top" if node.right_t else "")
+        return f"{left} {right}"
+
+    def _print_OneHot(self, node):
+        return rf"\operatorname{{onehot}}\left({self._print(node.classes)}\right)"
+
+    def _print_Gather(self, node):
+        return rf"\operatorname{{pick}}\left({self._print(node.source)}, {self._print(node.classes)}\right)"
+
+    def _print_TupleSum(self, node):
+        return rf"\textstyle\sum_r {self._print(node.source)}_r"
+
+    def _print_Item(self, node):
+        return rf"{self._print(node.source)}_{{{node.position + 1}}}"
+
+
 
 def matrix_form(stmts, result, display: dict[str, str], arrays: set[str]) -> str:
     """Inline the statements of an array program into one matrix-notation formula."""
-    array_names = set(arrays)
-    printer = _MatrixLatex(array_names, display)  # parameters keep their letters (eps -> ε)
-    texts: dict[str, str] = {}
+    printer = _MatrixLatex(set(arrays), display)  # parameters keep their letters (eps -> ε)
     for st in stmts:
-        array_names.add(st.target.name)
-        printer.names[st.target.name] = texts[st.target.name] = _stmt_latex(st, printer, texts)
+        printer.arrays.add(st.target.name)
+        printer.names[st.target.name] = printer._print(st)
     return printer.doprint(result)
 
 
 def _group(text: str) -> str:
     return text if text.replace("^\\top", "").replace("_", "").replace("{", "").replace("}", "").isalnum() \
         else rf"\left({text}\right)"
-
-
-def _stmt_latex(st, p: _MatrixLatex, texts) -> str:
-    op, a = st.op, st.args
-    if op == "view":
-        src, squeeze, perm, expand = a
-        base = p._print(src)
-        return _group(base) + r"^\top" if perm == (1, 0) else base
-    if op == "assign":
-        return p._print(a[0])
-    if op == "sum":
-        body, axis, keep = a
-        inner = p._print(body)
-        if axis is None:
-            return rf"\textstyle\sum {_group(inner)}"
-        if axis == -1:
-            return rf"{_group(inner)}\,\mathbf{{1}}"
-        return rf"\mathbf{{1}}^\top {_group(inner)}"
-    if op == "matmul":
-        x, tx, y, ty = a
-        left = _group(p._print(x)) + (r"^\top" if tx else "")
-        right = _group(p._print(y)) + (r"^\top" if ty else "")
-        return f"{left} {right}"
-    if op == "onehot":
-        return rf"\operatorname{{onehot}}\left({p._print(a[0])}\right)"
-    if op == "gather":
-        return rf"\operatorname{{pick}}\left({p._print(a[0])}, {p._print(a[1])}\right)"
-    if op == "tuple_sum":
-        return rf"\textstyle\sum_r {p._print(a[0])}_r"
-    if op == "item":
-        return rf"{p._print(a[0])}_{{{a[1] + 1}}}"
-    raise ValueError(op)

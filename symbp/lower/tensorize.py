@@ -3,19 +3,8 @@
 An index expression ``y[b, i] = Σ_k W[i, k] x[b, k] + bias[i]`` names every element; numpy wants
 whole arrays. Lowering walks the expression once and emits statements over arrays:
 
-=============  ==========================================================================
-statement      numpy
-=============  ==========================================================================
-``view``       ``a[:, 0]``, ``a.T``, ``a[:, None]`` — realign axes (no copy)
-``assign``     an elementwise SymPy expression over array symbols
-``sum``        ``np.sum(<elementwise>, axis=-1, keepdims=True)``
-``matmul``     ``a @ b.T`` — a contraction of two arrays over one index
-``onehot``     ``t[..., None] == np.arange(n)`` — ``KroneckerDelta(j, t[c])``
-``gather``     ``np.take_along_axis(x, t[..., None], -1)[..., 0]`` — ``x[c, t[c]]``
-``tuple_sum``  the sum of a tuple of arrays (Duplicate's upstream gradients)
-``item``       one array of such a tuple
-``max``        ``np.max(x, axis=-1)`` (the shift of a stable log-sum-exp)
-=============  ==========================================================================
+The statements are the typed nodes of :mod:`symbp.lower.ir` (``View``, ``Assign``, ``Reduce``,
+``Contract``, ``OneHot``, ``Gather``, ``Item``, ``TupleSum``).
 
 Every array symbol has a *layout*: one flag per axis, ``True`` for a real axis and ``False`` for
 a kept size-1 axis. A lowered node is ``(expr, labels, leaves)``: an elementwise SymPy expression
@@ -28,23 +17,19 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from . import ir
+from .ir import Assign, Contract, Gather, Item, OneHot, Reduce, TupleSum, View
+
 
 class LoweringError(ValueError):
     """The expression has a form the array program cannot express."""
-
-
-@dataclass(frozen=True)
-class Stmt:
-    target: sp.Symbol
-    op: str
-    args: tuple
 
 
 @dataclass
 class Program:
     """Statements in dependency order and the results as elementwise expressions."""
 
-    stmts: list[Stmt] = field(default_factory=list)
+    stmts: list[ir.Node] = field(default_factory=list)
     results: list[sp.Expr] = field(default_factory=list)
     layouts: dict = field(default_factory=dict)
     shapes: dict = field(default_factory=dict)  # matmul target -> (left, right, out) sizes
@@ -65,7 +50,7 @@ class ArraySpec:
     layout: tuple | None = None  # axis flags when some axes are kept size-1 (keepdims)
 
 
-Node = tuple  # (expr, labels, leaves)
+Lowered = tuple  # (expr, labels, leaves)
 
 
 class Lowerer:
@@ -87,13 +72,13 @@ class Lowerer:
         self.order: list = []
 
     # -- statements ---------------------------------------------------------------------------
-    def _emit(self, op: str, args: tuple, layout: tuple) -> sp.Symbol:
-        key = (op, args)
+    def _emit(self, node: type[ir.Node], layout: tuple, **operands) -> sp.Symbol:
+        key = (node, tuple(operands.items()))
         if key in self._memo:
             return self._memo[key]
         sym = sp.Symbol(f"{self._prefix}{self._count}")
         self._count += 1
-        self.program.stmts.append(Stmt(sym, op, args))
+        self.program.stmts.append(node(sym, **operands))
         self.program.layouts[sym] = layout
         self._memo[key] = sym
         return sym
@@ -114,7 +99,7 @@ class Lowerer:
         return e
 
     # -- recursion ----------------------------------------------------------------------------
-    def _lower(self, e) -> Node:
+    def _lower(self, e) -> Lowered:
         if e in self._opaque:
             return self._opaque[e]
         if isinstance(e, sp.Indexed):
@@ -133,7 +118,7 @@ class Lowerer:
             return e, (), {}
         return self._combine(e.func, [self._lower(a) for a in e.args])
 
-    def _indexed(self, e: sp.Indexed) -> Node:
+    def _indexed(self, e: sp.Indexed) -> Lowered:
         name = str(e.base.label)
         spec = self.arrays.get(name)
         if spec is None:
@@ -146,7 +131,7 @@ class Lowerer:
             first, rest = idx[0], tuple(idx[1:])
             if not first.is_Integer or not all(isinstance(i, sp.Symbol) for i in rest):
                 raise LoweringError(f"{name} is a tuple: index it by a branch number or sum it")
-            out = self._emit("item", (sym, int(first)), (True,) * len(rest))
+            out = self._emit(Item, (True,) * len(rest), source=sym, position=int(first))
             return out, rest, {out: rest}
         if all(isinstance(i, sp.Symbol) for i in idx):
             if len(set(idx)) != len(idx):
@@ -157,11 +142,11 @@ class Lowerer:
             t, t_labels, t_leaves = self._lower(last)
             if t_labels != tuple(lead) or t not in t_leaves:
                 raise LoweringError(f"unsupported gather {e}")
-            out = self._emit("gather", (sym, t), (True,) * len(lead))
+            out = self._emit(Gather, (True,) * len(lead), source=sym, classes=t)
             return out, tuple(lead), {out: tuple(lead)}
         raise LoweringError(f"unsupported index in {e}")
 
-    def _delta(self, e: sp.KroneckerDelta) -> Node:
+    def _delta(self, e: sp.KroneckerDelta) -> Lowered:
         a, b = e.args
         if isinstance(b, sp.Indexed) and isinstance(a, sp.Symbol):
             a, b = b, a
@@ -170,7 +155,7 @@ class Lowerer:
             if t not in leaves:
                 raise LoweringError(f"unsupported delta {e}")
             size = self._size_of(b)
-            out = self._emit("onehot", (t, size), (True,) * (len(labels) + 1))
+            out = self._emit(OneHot, (True,) * (len(labels) + 1), classes=t, size=size)
             return out, labels + (b,), {out: labels + (b,)}
         raise LoweringError(f"a Kronecker delta between free indices ({e}) has no array form here")
 
@@ -188,7 +173,7 @@ class Lowerer:
             self.order.append(label)
         return self.order.index(label)
 
-    def _combine(self, func, children: list[Node]) -> Node:
+    def _combine(self, func, children: list[Lowered]) -> Lowered:
         labels: list = []
         for _, ls, _ in children:
             labels += [label for label in ls if label not in labels]
@@ -231,12 +216,12 @@ class Lowerer:
         expand = tuple(slice(None) if t in real else None for t in target[first:])
         if all(isinstance(x, slice) for x in expand):
             expand = None
-        args = (sym, _key(squeeze), perm, _key(expand))
         new_layout = tuple(t in real for t in target[first:])
-        return self._emit("view", args, new_layout)
+        return self._emit(View, new_layout, source=sym, squeeze=_key(squeeze), perm=perm,
+                          expand=_key(expand))
 
     # -- reductions ---------------------------------------------------------------------------
-    def _sum(self, e: sp.Sum) -> Node:
+    def _sum(self, e: sp.Sum) -> Lowered:
         body, limits = e.function, e.limits
         joint = self._joint_sum(body, limits)
         if joint is not None:
@@ -261,14 +246,14 @@ class Lowerer:
         node = self._reduce(self._lower(sp.Mul(*used)), names, [hi - lo + 1 for _, lo, hi in limits])
         return self._combine(sp.Mul, [rest, node])
 
-    def _opaque_of(self, node: Node) -> sp.Expr:
+    def _opaque_of(self, node: Lowered) -> sp.Expr:
         """A SymPy stand-in for a lowered node: ``f(labels...)`` so ``.has(index)`` still works."""
         stand_in = sp.Function(f"_node{len(self._opaque)}")(*node[1]) if node[1] else \
             sp.Symbol(f"_node{len(self._opaque)}")
         self._opaque[stand_in] = node
         return stand_in
 
-    def _sum_one(self, body, var, lo, hi) -> Node:
+    def _sum_one(self, body, var, lo, hi) -> Lowered:
         count = hi - lo + 1
         self._sizes.setdefault(var, count)
         body = split_masks(body)
@@ -307,7 +292,7 @@ class Lowerer:
         if spec is None or spec.kind != "tuple" or f.indices[0] != var:
             return None
         labels = tuple(f.indices[1:])
-        out = self._emit("tuple_sum", (self.symbols[str(f.base.label)],), (True,) * len(labels))
+        out = self._emit(TupleSum, (True,) * len(labels), source=self.symbols[str(f.base.label)])
         return out, labels, {out: labels}
 
     def _matmul(self, factors, var):
@@ -328,14 +313,14 @@ class Lowerer:
         ta = len(la) == 2 and la[0] == var
         tb = len(lb) == 2 and lb[1] == var
         out_labels = ra + rb
-        out = self._emit("matmul", (a, ta, b, tb), (True,) * len(out_labels))
+        out = self._emit(Contract, (True,) * len(out_labels), left=a, left_t=ta, right=b, right_t=tb)
         used_a = (la[::-1] if ta else la)
         used_b = (lb[::-1] if tb else lb)
         self.program.shapes[out] = tuple(tuple(self._sizes.get(x, x) for x in ls)
                                          for ls in (used_a, used_b, out_labels))
         return out, out_labels, ({out: out_labels} if out_labels else {})
 
-    def _materialize(self, node: Node):
+    def _materialize(self, node: Lowered):
         """An operand as one array symbol whose axes are exactly its labels."""
         e, labels, leaves = node
         e, leaves = self._align(e, labels, leaves, labels)
@@ -344,7 +329,7 @@ class Lowerer:
         layout = self._body_layout(labels, leaves)
         if layout != (True,) * len(labels):
             return None
-        return self._emit("assign", (e,), layout), labels
+        return self._emit(Assign, layout, expr=e), labels
 
     def _body_layout(self, labels, leaves) -> tuple:
         """Flags of the broadcast array of leaves aligned to ``labels``."""
@@ -355,11 +340,11 @@ class Lowerer:
                              if len(self.layout(s)) >= len(labels) - pos))
         return tuple(flags)
 
-    def _reduce(self, node: Node, names: list, counts: list) -> Node:
+    def _reduce(self, node: Lowered, names: list, counts: list) -> Lowered:
         """``np.sum`` over the axes of ``names``; ``keepdims`` when only the last axis goes."""
         e, labels, leaves = node
         if any(self._is_flat(c) for c in counts):
-            return self._emit("sum", (e, None, False), ()), (), {}
+            return self._emit(Reduce, (), body=e), (), {}
         if len(leaves) == 1:  # one array: keep its own axis order, no view
             (sym, real), = leaves.items()
             if all(self.layout(sym)) and set(real) == set(labels) and len(real) == len(labels):
@@ -374,14 +359,14 @@ class Lowerer:
         out_labels = tuple(x for x in labels if x not in names)
         real = tuple(x for x, f in zip(tail, layout) if f and x not in names)
         if not real:
-            return self._emit("sum", (e, None, False), ()), out_labels, {}
+            return self._emit(Reduce, (), body=e), out_labels, {}
         keep = axes == [-1] and nd > 1
         if keep:
             new_layout = layout[:-1] + (False,)
         else:
             new_layout = tuple(f for p, f in enumerate(layout) if p - nd not in axes)
         axis = axes[0] if len(axes) == 1 else tuple(axes)
-        out = self._emit("sum", (e, axis, keep), new_layout)
+        out = self._emit(Reduce, new_layout, body=e, axis=axis, keepdims=keep)
         return out, out_labels, {out: real}
 
     def _is_flat(self, count) -> bool:
