@@ -1,10 +1,24 @@
 import os
+import zlib
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 import symbp
+from symbp.build import build
 
 ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def stable_seed(*parts) -> int:
+    """A seed that is the same in every process (``hash`` of a str is not)."""
+    return zlib.crc32("/".join(map(str, parts)).encode())
+
+
+def rng_for(*parts) -> np.random.Generator:
+    return np.random.default_rng(stable_seed(*parts))
 
 
 @pytest.fixture(scope="session")
@@ -12,6 +26,32 @@ def derivations():
     """Every catalog module and update rule, derived once for the session."""
     targets = {**symbp.catalog(), **symbp.rules()}
     return {name: symbp.derive(t) for name, t in targets.items()}
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """``symbp build`` run once for the whole session, into a fresh folder."""
+    out = tmp_path_factory.mktemp("output")
+    assert build(out) is True, "a derivation of the catalog failed its verification"
+    return out
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file a build writes (LaTeX by-products and PDFs excluded), by relative path."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and "__pycache__" not in p.parts
+            and not p.name.endswith((".pdf", ".aux", ".log", ".fls", ".fdb_latexmk", ".toc", ".out"))}
+
+
+TEXT_SUFFIXES = (".md", ".tex", ".py", ".txt", ".html", ".ipynb", ".json", ".css", ".js")
+
+
+@pytest.fixture(scope="session")
+def files(built) -> dict[str, str | bytes]:
+    """The session build's files as ``collect()`` gives them: text as str, figures as bytes."""
+    return {p.relative_to(built).as_posix(): (p.read_text("utf-8") if p.suffix in TEXT_SUFFIXES
+                                               else p.read_bytes())
+            for p in sorted(built.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
 
 
 def require(module_name: str):

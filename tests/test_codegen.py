@@ -4,17 +4,17 @@ import numpy as np
 import pytest
 
 import symbp
-from conftest import require
+from conftest import require, rng_for
 
 torch = require("torch")
 F = torch.nn.functional
 
-RNG = np.random.default_rng(0)
+
 B, N, M = 7, 11, 5
 
 
 def inputs(name, dtype, scale=2.0):
-    r = np.random.default_rng(abs(hash(name)) % 2 ** 32)
+    r = rng_for("inputs", name)
 
     def u(*shape):
         return (r.uniform(-scale, scale, shape)).astype(dtype)
@@ -67,7 +67,7 @@ def test_matches_torch(nn, name, dtype):
     args = inputs(name, dtype)
     f = nn[name]
     out, cache = f.forward(*args)
-    upstream = np.asarray(RNG.standard_normal(np.shape(out))).astype(dtype)
+    upstream = np.asarray(rng_for('upstream', name).standard_normal(np.shape(out))).astype(dtype)
     if np.ndim(out) == 0:
         upstream = dtype(0.7)
     grads = f.backward(upstream, cache)
@@ -122,8 +122,9 @@ def test_extreme_inputs_are_finite_and_match_float64(nn, name, dtype):
 
 def test_rules_match_torch_optimizers(derivations):
     step = {n: symbp.load(derivations[n]).step for n in ("sgd", "sgd_l2", "momentum", "adam", "sgd_l1")}
-    w0 = RNG.standard_normal(20)
-    g = RNG.standard_normal(20)
+    rng = rng_for('rules')
+    w0 = rng.standard_normal(20)
+    g = rng.standard_normal(20)
 
     def torch_step(opt_cls, **kw):
         p = torch.nn.Parameter(torch.tensor(w0.copy()))

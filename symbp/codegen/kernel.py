@@ -294,32 +294,19 @@ def _with_statistics(d: Derivation, name: str):
     program.add(f"d{name}", step.vjp, step.index, _index_sizes(step.index, step.input.dims),
                 like=name)
     part, _, _ = program.parts(1)
-    return part.stmts, part.results[0], ""
+    return part.stmts, part.results[0]
 
 
-def matrix_parts(d: Derivation, name: str):
-    """The statements and result of the VJP for input ``name`` (for the documents' matrix form),
-    and, when it is one matrix product, its shape bookkeeping ``(B×n) = (B×m)(m×n)``."""
+def matrix_parts(d: Derivation, name: str) -> tuple[list, sp.Expr]:
+    """The statements and the result of the VJP for input ``name`` (the documents' matrix form
+    translates them into SymPy matrix expressions)."""
     if d.module.statistics:
         return _with_statistics(d, name)
     fwd, bwd = build_kernel(d).parts
-    k = bwd.result_names.index(f"d{name}")
-    result = bwd.results[k]
+    result = bwd.results[bwd.result_names.index(f"d{name}")]
     stmts = fwd.stmts + bwd.stmts
-    by_target = {st.target: st for st in stmts}
     needed = depends_on(stmts, [result])
-    chosen = [st for st in stmts if st.target in needed]
-    shapes = bwd.program.lowerer.program.shapes
-    products = [sym for sym in result.free_symbols if sym in shapes]
-    bookkeeping = ""
-    if len(products) == 1 and all(s in shapes or s.name in bwd.program.printer.scalars
-                                  for s in result.free_symbols if s in by_target or s == products[0]):
-        left, right, out = shapes[products[0]]
-
-        def fmt(dims):
-            return "(" + r" \times ".join(sp.latex(x) for x in dims) + ")" if dims else "(1)"
-        bookkeeping = rf"{fmt(out)} = {fmt(left)}\,{fmt(right)}"
-    return chosen, result, bookkeeping
+    return [st for st in stmts if st.target in needed], result
 
 
 def _sizes_used(reads: set, m: Module, rename: dict) -> list[str]:

@@ -1,13 +1,8 @@
-"""latex: index-form expressions and array programs as LaTeX (the documents' formulas).
-
-Two printers, special cases as ``_print_X`` methods:
-
-* :class:`IndexLatex` — index form: ``x[b, k]`` -> ``x_{bk}``, ``KroneckerDelta(i, j)`` ->
-  ``\\delta_{ij}``, ``Sum`` -> ``\\sum_{k}``, the upstream gradient ``_g`` -> ``g``, the output
-  ``_y`` -> ``y``, parameters by their usual letters (``lr`` -> ``\\eta``);
-* :func:`matrix_form` — an array program (see :mod:`symbp.tensorize`) inlined into matrix
-  notation: ``matmul`` -> ``G W``, transposes ``^\\top``, elementwise products ``\\odot``, a
-  row sum ``(\\cdot)\\mathbf{1}``, a column sum ``\\mathbf{1}^\\top(\\cdot)``.
+"""latex: index-form expressions as LaTeX (the documents' formulas), special cases as ``_print_X``
+methods of :class:`IndexLatex`: ``x[b, k]`` -> ``x_{bk}``, ``KroneckerDelta(i, j)`` ->
+``\\delta_{ij}``, ``Sum`` -> ``\\sum_{k}``, the upstream gradient ``_g`` -> ``g``, the output ``_y``
+-> ``y``, parameters by their usual letters (``lr`` -> ``\\eta``). Matrix forms are printed by
+:mod:`symbp.docs.matrix`.
 """
 from __future__ import annotations
 
@@ -98,86 +93,3 @@ def display_names(module) -> dict[str, str]:
     if any(t.name == "y" for t in module.inputs):
         names["_y"] = r"\tilde{y}"
     return names
-
-
-# -- matrix form -------------------------------------------------------------------------------
-class _MatrixLatex(IndexLatex):
-    """Elementwise expressions over whole arrays: ``\\odot`` between arrays."""
-
-    def __init__(self, arrays: set[str], names: dict):
-        super().__init__(names)
-        self.arrays = arrays
-
-    def _is_array(self, e) -> bool:
-        return any(s.name in self.arrays for s in e.free_symbols)
-
-    def _print_Mul(self, expr):
-        arrays = [f for f in expr.args if self._is_array(f)]
-        if len(arrays) < 2:
-            return super()._print_Mul(expr)
-        scalars = [f for f in expr.args if not self._is_array(f)]
-        parts = []
-        for f in arrays:
-            text = self._print(f)
-            parts.append(rf"\left({text}\right)" if isinstance(f, sp.Add) else text)
-        head = self._print(sp.Mul(*scalars)) if scalars else ""
-        if head == "-1":
-            head = "-"
-        return (head + " " if head and head != "-" else head) + r" \odot ".join(parts)
-
-    def _print_Piecewise(self, expr):
-        pairs = expr.args
-        if len(pairs) == 2 and pairs[1].cond is sp.true and pairs[1].expr == 0:
-            mask = rf"\mathbb{{1}}\left[{self._print(pairs[0].cond)}\right]"
-            return mask if pairs[0].expr == 1 else rf"{self._print(pairs[0].expr)} \odot {mask}"
-        if len(pairs) == 2 and pairs[1].cond is sp.true and pairs[0].expr == 0 and pairs[1].expr == 1:
-            return rf"\mathbb{{1}}\left[\neg\left({self._print(pairs[0].cond)}\right)\right]"
-        return super()._print_Piecewise(expr)
-
-    # -- nodes of an array program (symbp.lower.ir), inlined ------------------------------------
-    def _print_View(self, node):
-        base = self._print(node.source)
-        return _group(base) + r"^\top" if node.perm == (1, 0) else base
-
-    def _print_Assign(self, node):
-        return self._print(node.expr)
-
-    def _print_Reduce(self, node):
-        inner = self._print(node.body)
-        if node.axis is None:
-            return rf"\textstyle\sum {_group(inner)}"
-        if node.axis == -1:
-            return rf"{_group(inner)}\,\mathbf{{1}}"
-        return rf"\mathbf{{1}}^\top {_group(inner)}"
-
-    def _print_Contract(self, node):
-        left = _group(self._print(node.left)) + (r"^\top" if node.left_t else "")
-        right = _group(self._print(node.right)) + (r"^\top" if node.right_t else "")
-        return f"{left} {right}"
-
-    def _print_OneHot(self, node):
-        return rf"\operatorname{{onehot}}\left({self._print(node.classes)}\right)"
-
-    def _print_Gather(self, node):
-        return rf"\operatorname{{pick}}\left({self._print(node.source)}, {self._print(node.classes)}\right)"
-
-    def _print_TupleSum(self, node):
-        return rf"\textstyle\sum_r {self._print(node.source)}_r"
-
-    def _print_Item(self, node):
-        return rf"{self._print(node.source)}_{{{node.position + 1}}}"
-
-
-
-def matrix_form(stmts, result, display: dict[str, str], arrays: set[str]) -> str:
-    """Inline the statements of an array program into one matrix-notation formula."""
-    printer = _MatrixLatex(set(arrays), display)  # parameters keep their letters (eps -> ε)
-    for st in stmts:
-        printer.arrays.add(st.target.name)
-        printer.names[st.target.name] = printer._print(st)
-    return printer.doprint(result)
-
-
-def _group(text: str) -> str:
-    return text if text.replace("^\\top", "").replace("_", "").replace("{", "").replace("}", "").isalnum() \
-        else rf"\left({text}\right)"

@@ -17,15 +17,16 @@ from ..catalog.kaiming import derive_kaiming
 from ..catalog.schedules import SCHEDULES, decreasing, t
 from ..check import verify
 from ..codegen.extras import kaiming_source, schedule_source
-from ..codegen.kernel import build_kernel, matrix_parts, rule_function
+from ..codegen.kernel import build_kernel, rule_function
 from ..codegen.network import network_functions
 from ..derive import Derivation, RuleDerivation, subgradients
-from ..names import RULE_INDEX, WEIGHTS
+from ..names import OUTPUT, RULE_INDEX, UPSTREAM, WEIGHTS
 from ..templating import render
 from ..version import __version__
 from .claims import claims
 from .lang import strings
-from .latex import display_names, latex, matrix_form
+from .latex import PARAM_LATEX, display_names, latex
+from .matrix import NoMatrixForm, bookkeeping, checked_matrix_form, matrix_latex
 from .report import fmt_bound
 
 TRANSLATOR_DATE = "27 Nov 2026"
@@ -159,7 +160,7 @@ def module_blocks(d: Derivation, report, lang: str, figures: dict[str, str]) -> 
         n_in = _count(step.input.dims)
         n_out = _count(m.out_dims)
         w.para("chain.dims", base=x, N=n_in, M=n_out)
-        matrix = _matrix(d, name, names, kernel)
+        matrix = _matrix(d, name, names)
         if matrix:
             w.heading("h.matrix", level=4)
             w.para("matrix.intro", g=g_el)
@@ -185,21 +186,23 @@ def _count(dims) -> str:
     return r" \cdot ".join(str(x) for x in dims) if dims else "1"
 
 
-def _matrix(d: Derivation, name: str, names: dict, kernel) -> str:
-    """Matrix-form LaTeX of the VJP for ``name`` (not for elementwise modules: it is the index form)."""
+def _matrix(d: Derivation, name: str, names: dict) -> str:
+    """Matrix-form LaTeX of the VJP for ``name``, checked numerically against the derived VJP
+    (none for elementwise modules, where it is the index form, or where no matrix form exists)."""
     if d.module.elementwise:
         return ""
-    stmts, result, shapes = matrix_parts(d, name)
-    display = {"dout": "G", "out": "Y"}
+    scalar_out = not d.module.out_dims
+    display = {UPSTREAM.code: "g" if scalar_out else "G", OUTPUT.code: "y" if scalar_out else "Y"}
     display.update({t.name: (names.get(t.name) or t.name) for t in d.module.inputs})
     display.update({st.name: latex(st.base) for st in d.module.statistics})
-    arrays = set(display) | {f"{t.name}_shift" for t in d.module.inputs}
-    body = matrix_form(stmts, result, display, arrays)
+    try:
+        expr = checked_matrix_form(d, name, display)
+    except NoMatrixForm:
+        return ""
     x = names.get(name, latex(sp.Symbol(name)))
-    out = rf"\frac{{\partial C}}{{\partial {x}}} = {body}"
-    if shapes:
-        out += r"\qquad " + shapes
-    return out
+    out = rf"\frac{{\partial C}}{{\partial {x}}} = {matrix_latex(expr, PARAM_LATEX)}"
+    shapes = bookkeeping(expr)
+    return out + (r"\qquad " + shapes if shapes else "")
 
 
 def _claims(w: _Writer, name: str, d):

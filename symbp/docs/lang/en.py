@@ -62,7 +62,9 @@ STRINGS = {
                   "$(1\\times N) = (1\\times M)\\,(M\\times N)$. The sum above is that product, "
                   "without ever forming the $M \\times N$ matrix.",
     "matrix.intro": "The same, on whole arrays (${g}$ written $G$, $\\odot$ the elementwise product, "
-                    "$\\mathbf{{1}}$ a vector of ones):",
+                    "$\\mathbf{{1}}_n$ a column of $n$ ones and $\\mathbf{{1}}_n^\\top$ a row, "
+                    "$A^{{\\circ -1}}$ the elementwise inverse; SymPy checked that every product "
+                    "conforms and that the formula equals the VJP above at random sizes):",
     "matrix.shapes": "Shapes: {shapes}.",
     "kinks.first": "At ${lhs} = {rhs}$ the forward has a kink. The derivation uses the branch "
                    "${cond}$, which holds there: its derivative is the subgradient chosen.",

@@ -64,7 +64,10 @@ STRINGS = {
                   "có cỡ $M \\times N$: $(1\\times N) = (1\\times M)\\,(M\\times N)$. Tổng ở trên "
                   "chính là tích đó, mà không bao giờ phải lập ra ma trận $M \\times N$.",
     "matrix.intro": "Cũng công thức ấy, viết trên toàn bộ mảng (${g}$ viết thành $G$, $\\odot$ là tích "
-                    "từng phần tử, $\\mathbf{{1}}$ là vectơ toàn số một):",
+                    "từng phần tử, $\\mathbf{{1}}_n$ là cột gồm $n$ số một và $\\mathbf{{1}}_n^\\top$ là "
+                    "hàng, $A^{{\\circ -1}}$ là nghịch đảo từng phần tử; SymPy đã kiểm tra mọi tích "
+                    "đều khớp kích thước và công thức bằng tích vectơ–Jacobian ở trên tại các kích "
+                    "thước ngẫu nhiên):",
     "matrix.shapes": "Kích thước: {shapes}.",
     "kinks.first": "Tại ${lhs} = {rhs}$ lượt truyền xuôi có một điểm gãy. Phép suy ra dùng nhánh "
                    "${cond}$, nhánh này đúng tại đó: đạo hàm của nó là dưới gradient (subgradient) "
