@@ -21,6 +21,8 @@ SymPy                                  numpy
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
@@ -199,7 +201,7 @@ class ProgramPrinter(ArrayPrinter):
         return self._print(node.expr)
 
     def _print_Reduce(self, node: ir.Reduce) -> str:
-        body = node.body
+        body = node.expr
         arr = self._print(body) if isinstance(body, sp.Symbol) else f"({self._print(body)})"
         if node.axis is None:  # the method: np.sum's Python dispatch costs a microsecond per call
             return f"{arr}.sum()"
@@ -239,7 +241,7 @@ def prepare_program(program: Program, scalars=()) -> tuple[list[ir.Node], list]:
 def _cse(stmts: list[ir.Node], results: list, scalars=frozenset()) -> tuple[list[ir.Node], list]:
     """Share elementwise subexpressions across statements and results (``sympy.cse``)."""
     slots = [(k, s) for k, s in enumerate(stmts) if isinstance(s, ir.ELEMENTWISE)]
-    exprs = [ir.elementwise_operand(s) for _, s in slots] + results
+    exprs = [s.expr for _, s in slots] + results
     temps = sp.numbered_symbols("_c")
     repl, reduced = sp.cse(exprs, symbols=temps, order="none", ignore=())
     repl = [(t, e) for t, e in repl if not isinstance(e, (sp.Indexed,))]
@@ -256,7 +258,7 @@ def _cse(stmts: list[ir.Node], results: list, scalars=frozenset()) -> tuple[list
     for (k, s), e in zip(slots, reduced[:len(slots)]):
         if isinstance(s, ir.Assign) and isinstance(e, sp.Symbol):
             alias[s.target] = e  # the whole statement was a shared subexpression
-        new_stmts[k] = ir.with_elementwise_operand(s, e)
+        new_stmts[k] = replace(s, expr=e)
     if alias:
         new_stmts = [s.substitute(alias) for s in new_stmts if s.target not in alias]
         reduced = [r.xreplace(alias) for r in reduced]

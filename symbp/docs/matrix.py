@@ -201,7 +201,7 @@ class _Translator:
         return Value(mat, ndim)
 
     def _node_Reduce(self, node):
-        body = self.expr(node.body)
+        body = self.expr(node.expr)
         if body.ndim != 2 or node.axis is None:
             raise NoMatrixForm("a sum to a scalar")
         mat = body.expr

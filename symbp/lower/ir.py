@@ -48,6 +48,10 @@ class Node:
 
     target: sp.Symbol
 
+    def __post_init__(self):
+        for value in self.operands():
+            _finite(value, f"an operand of {type(self).__name__} {self.target}")
+
     def operands(self) -> tuple[sp.Basic, ...]:
         """The SymPy values this node reads (symbols or elementwise expressions)."""
         return tuple(getattr(self, f.name) for f in fields(self)
@@ -79,18 +83,12 @@ class View(Node):
 class Assign(Node):
     expr: sp.Expr
 
-    def __post_init__(self):
-        _finite(self.expr, f"the value of {self.target}")
-
 
 @dataclass(frozen=True)
 class Reduce(Node):
-    body: sp.Expr
+    expr: sp.Expr
     axis: Axis = None
     keepdims: bool = False
-
-    def __post_init__(self):
-        _finite(self.body, f"the sum {self.target}")
 
 
 @dataclass(frozen=True)
@@ -125,21 +123,7 @@ class TupleSum(Node):
 
 
 NODES = (View, Assign, Reduce, Contract, OneHot, Gather, Item, TupleSum)
-ELEMENTWISE = (Assign, Reduce)  # nodes whose operand is an elementwise expression (shared by CSE)
-
-
-def elementwise_operand(node: Node) -> sp.Expr | None:
-    """The elementwise expression of an ``Assign`` or ``Reduce``; ``None`` for other nodes."""
-    if isinstance(node, Assign):
-        return node.expr
-    if isinstance(node, Reduce):
-        return node.body
-    return None
-
-
-def with_elementwise_operand(node: Node, expr: sp.Expr) -> Node:
-    """``node`` with its elementwise expression replaced."""
-    return replace(node, expr=expr) if isinstance(node, Assign) else replace(node, body=expr)
+ELEMENTWISE = (Assign, Reduce)  # nodes whose ``expr`` is elementwise (shared by CSE)
 
 
 def depends_on(nodes, exprs) -> set[sp.Symbol]:

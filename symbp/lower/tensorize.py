@@ -344,7 +344,7 @@ class Lowerer:
         """``np.sum`` over the axes of ``names``; ``keepdims`` when only the last axis goes."""
         e, labels, leaves = node
         if any(self._is_flat(c) for c in counts):
-            return self._emit(Reduce, (), body=e), (), {}
+            return self._emit(Reduce, (), expr=e), (), {}
         if len(leaves) == 1:  # one array: keep its own axis order, no view
             (sym, real), = leaves.items()
             if all(self.layout(sym)) and set(real) == set(labels) and len(real) == len(labels):
@@ -359,14 +359,14 @@ class Lowerer:
         out_labels = tuple(x for x in labels if x not in names)
         real = tuple(x for x, f in zip(tail, layout) if f and x not in names)
         if not real:
-            return self._emit(Reduce, (), body=e), out_labels, {}
+            return self._emit(Reduce, (), expr=e), out_labels, {}
         keep = axes == [-1] and nd > 1
         if keep:
             new_layout = layout[:-1] + (False,)
         else:
             new_layout = tuple(f for p, f in enumerate(layout) if p - nd not in axes)
         axis = axes[0] if len(axes) == 1 else tuple(axes)
-        out = self._emit(Reduce, new_layout, body=e, axis=axis, keepdims=keep)
+        out = self._emit(Reduce, new_layout, expr=e, axis=axis, keepdims=keep)
         return out, out_labels, {out: real}
 
     def _is_flat(self, count) -> bool:
