@@ -15,7 +15,8 @@ nothing inside the package.
 from __future__ import annotations
 
 from .catalog import catalog, get, rules
-from .check import Report, verify
+from . import testing
+from .check import Report, Verdict, check_answer, check_backward, verify
 from .codegen import codegen, load
 from .derive import Derivation, NetworkDerivation, RuleDerivation, derive
 from .expr import ExpressionError, elementwise, module
@@ -25,4 +26,5 @@ from .version import __version__
 
 __all__ = ["catalog", "rules", "get", "elementwise", "module", "derive", "verify", "codegen",
            "load", "graph", "Module", "UpdateRule", "Graph", "Derivation", "RuleDerivation",
-           "NetworkDerivation", "Report", "ExpressionError", "GraphError", "__version__"]
+           "NetworkDerivation", "Report", "ExpressionError", "GraphError", "__version__",
+           "check_backward", "check_answer", "Verdict", "testing"]

@@ -1,7 +1,7 @@
-"""The ``symbp`` command line: list, derive, verify, build.
+"""The ``symbp`` command line: list, derive, verify, check, build, train.
 
-Exit status: 0 success; 1 a verification failed; 2 bad input, with one line on stderr that begins
-``symbp: error:`` and no traceback.
+Exit status: 0 success; 1 a verification failed (for ``check``: the answer is wrong); 2 bad input,
+with one line on stderr that begins ``symbp: error:`` and no traceback.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .build import build, write_atomic
 from .build.pdf import PdfError
 from .catalog import catalog as catalog_modules
 from .catalog import get, rules
-from .check import verify
+from .check import check_answer, verify
 from .codegen.generate import module_source, shape_text
 from .derive import derive
 from .docs.render import render_one
@@ -60,6 +60,16 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("names", nargs="*", help="modules or rules (default: all)")
     expr_options(v)
     v.add_argument("--seed", type=int, default=0)
+
+    c = sub.add_parser("check", help="is a formula for a gradient right? (a student's answer)")
+    c.add_argument("name", nargs="?", help="a catalog module")
+    expr_options(c)
+    c.add_argument("--wrt", required=True, metavar="X", help="the input the gradient is taken for")
+    c.add_argument("--answer", required=True, metavar="EXPR",
+                   help="the formula, in g (upstream gradient), y (output), the inputs and "
+                   "parameters: e.g. \"g @ W\"")
+    c.add_argument("--lang", choices=("en", "vi"), default="en")
+    c.add_argument("--seed", type=int, default=0)
 
     b = sub.add_parser("build", help="write everything into output/")
     b.add_argument("--out", default="output", help="output folder (default: output)")
@@ -148,6 +158,25 @@ def cmd_verify(args) -> int:
     return 0
 
 
+def cmd_check(args) -> int:
+    if args.expr is not None:
+        target = user_module(args)
+    elif args.name:
+        target = _lookup(args.name)
+    else:
+        raise UsageError("check needs a module NAME or --expr EXPR")
+    if not hasattr(target, "inputs"):
+        raise UsageError(f"{args.name} is an update rule; check works on modules")
+    try:
+        verdict = check_answer(target, args.wrt, args.answer, seed=args.seed)
+    except ExpressionError:
+        raise
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    print(verdict.text(args.lang))
+    return 0 if verdict.correct else 1
+
+
 def cmd_build(args) -> int:
     langs = tuple(x.strip() for x in args.lang.split(",") if x.strip())
     bad = [x for x in langs if x not in ("en", "vi")]
@@ -179,15 +208,15 @@ def cmd_train(args) -> int:
     return 0
 
 
-COMMANDS = {"list": cmd_list, "derive": cmd_derive, "verify": cmd_verify, "build": cmd_build,
-            "train": cmd_train}
+COMMANDS = {"list": cmd_list, "derive": cmd_derive, "verify": cmd_verify, "check": cmd_check,
+            "build": cmd_build, "train": cmd_train}
 
 
 def main(argv=None) -> int:
     try:
         args = _parser().parse_args(argv)
         if not args.command:
-            raise UsageError("a command is required: list, derive, verify or build")
+            raise UsageError("a command is required: list, derive, verify, check, build or train")
         return COMMANDS[args.command](args)
     except (UsageError, ExpressionError, GraphError) as exc:
         print(f"symbp: error: {exc}", file=sys.stderr)

@@ -19,6 +19,7 @@ LAYERS = (
     ("lower",),
     ("codegen",),
     ("check",),
+    ("testing",),
     ("docs",),
     ("build",),
     ("train",),

@@ -88,6 +88,11 @@ def _dims_for(m: Module, base: int, large: bool) -> dict[str, int]:
     return {d: max(base + k, floor.get(d, 1)) for k, d in enumerate(names)}
 
 
+def dims_for(m: Module, base: int, large: bool = False) -> dict[str, int]:
+    """The sizes :func:`verify_module` checks at (shared with the checks of user backwards)."""
+    return _dims_for(m, base, large)
+
+
 def sample(m: Module, dims: dict[str, int], rng: np.random.Generator, kinks=()) -> dict:
     """Inputs drawn from their intervals, kept at least ``MARGIN`` away from every kink."""
     values = {}
