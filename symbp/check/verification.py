@@ -140,11 +140,16 @@ def _repair(m: Module, kink: sp.Expr, values: dict, params: dict) -> None:
 
 # -- evaluation ---------------------------------------------------------------------------------
 class _Evaluator:
-    def __init__(self, d: Derivation):
+    """The forward and backward under test: the generated ones, or ``implementation``'s."""
+
+    def __init__(self, d: Derivation, implementation=None):
         self.module = d.module
-        ns = build_kernel(d).compile()
-        self.forward = ns[f"{d.module.name}_forward"]
-        self.backward = ns[f"{d.module.name}_backward"]
+        if implementation is None:
+            ns = build_kernel(d).compile()
+            self.forward = ns[f"{d.module.name}_forward"]
+            self.backward = ns[f"{d.module.name}_backward"]
+        else:
+            self.forward, self.backward = implementation.forward, implementation.backward
         self.position = {t.name: k for k, t in enumerate(d.module.inputs)}
 
     params: dict = {}
@@ -218,13 +223,16 @@ def _directional_check(ev: _Evaluator, values: dict, name: str, rng) -> float:
 
 
 def verify_module(d: Derivation, seed: int = 0, sizes=SMALL_SIZES, large: bool = True,
-           directions: int = 2) -> Report:
-    """Check every VJP of ``d`` against finite differences; never raises for a wrong derivative."""
+                  directions: int = 2, implementation=None) -> Report:
+    """Check every VJP of ``d`` against finite differences; never raises for a wrong derivative.
+
+    ``implementation``: an object with ``forward``/``backward`` in the generated-code convention
+    to check instead of the generated code (what ``symbp.load(d)`` returns, or your own)."""
     m = d.module
     rng = np.random.default_rng(seed)
     checks = []
     try:
-        ev = _Evaluator(d)
+        ev = _Evaluator(d, implementation)
     except Exception as exc:  # a derivation that cannot even be printed fails every check
         return Report(m.name, (Check(m.name, "*", "compile", "-", float("inf"), TOLERANCE,
                                      f"{type(exc).__name__}: {exc}"),))
