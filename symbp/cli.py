@@ -124,13 +124,17 @@ def cmd_list(args) -> int:
     return 0
 
 
-def cmd_derive(args) -> int:
+def _target(args, command: str):
+    """The module a command works on: ``--expr`` (a user module) or a catalog NAME."""
     if args.expr is not None:
-        target = user_module(args)
-    elif args.name:
-        target = _lookup(args.name)
-    else:
-        raise UsageError("derive needs a module NAME or --expr EXPR")
+        return user_module(args)
+    if args.name:
+        return _lookup(args.name)
+    raise UsageError(f"{command} needs a module NAME or --expr EXPR")
+
+
+def cmd_derive(args) -> int:
+    target = _target(args, "derive")
     d = derive(target)
     if args.format == "text":
         print(derivation_text(d), end="")
@@ -159,12 +163,7 @@ def cmd_verify(args) -> int:
 
 
 def cmd_check(args) -> int:
-    if args.expr is not None:
-        target = user_module(args)
-    elif args.name:
-        target = _lookup(args.name)
-    else:
-        raise UsageError("check needs a module NAME or --expr EXPR")
+    target = _target(args, "check")
     if not hasattr(target, "inputs"):
         raise UsageError(f"{args.name} is an update rule; check works on modules")
     try:

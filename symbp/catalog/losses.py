@@ -25,15 +25,16 @@ def mse() -> Module:
                   source="L = mean((pred - target)^2)")
 
 
-def l2_penalty() -> Module:
+def _penalty(name: str, title: str, term, source: str) -> Module:
+    """``alpha · Σ_i term(w_i)`` over a weight array of any shape."""
     w, alpha = Tensor("w", ("N",)), Param("alpha", 1e-4)
-    return Module("l2_penalty", "L2 penalty", (w,), (), (),
-                  alpha.symbol * sp.Sum(w[i] ** 2, (i, 0, N - 1)), params=(alpha,), elementwise=True,
-                  source="R(w) = alpha ||w||^2")
+    return Module(name, title, (w,), (), (), alpha.symbol * sp.Sum(term(w[i]), (i, 0, N - 1)),
+                  params=(alpha,), elementwise=True, source=source)
+
+
+def l2_penalty() -> Module:
+    return _penalty("l2_penalty", "L2 penalty", lambda v: v ** 2, "R(w) = alpha ||w||^2")
 
 
 def l1_penalty() -> Module:
-    w, alpha = Tensor("w", ("N",)), Param("alpha", 1e-4)
-    return Module("l1_penalty", "L1 penalty", (w,), (), (),
-                  alpha.symbol * sp.Sum(sp.Abs(w[i]), (i, 0, N - 1)), params=(alpha,), elementwise=True,
-                  source="R(w) = alpha sum_i |w_i|")
+    return _penalty("l1_penalty", "L1 penalty", sp.Abs, "R(w) = alpha sum_i |w_i|")

@@ -82,9 +82,6 @@ class ArrayPrinter(NumPyPrinter):
     def _print_Not(self, expr):
         return f"~({self._print(expr.args[0])})"
 
-    def _print_Abs(self, expr):
-        return f"np.abs({self._print(expr.args[0])})"
-
     def _print_Piecewise(self, expr):
         pairs = expr.args
         if len(pairs) == 2 and pairs[1].cond is sp.true:
@@ -105,16 +102,6 @@ class ArrayPrinter(NumPyPrinter):
 
     def _print_Sigmoid(self, expr):
         return f"(0.5 + 0.5*np.tanh(0.5*{self.parenthesize(expr.args[0], 60)}))"
-
-    def _print_Guard(self, expr):
-        cond, value = expr.args
-        return f"np.where({self._print(cond)}, {self._print(value)}, 1)"
-
-    def _print_Total(self, expr):
-        return f"np.sum({self._print(expr.args[0])})"
-
-    def _print_Softplus(self, expr):
-        return f"np.logaddexp(0, {self._print(expr.args[0])})"
 
     def _print_log(self, expr):
         arg = expr.args[0]
@@ -162,6 +149,18 @@ class ArrayPrinter(NumPyPrinter):
     def _print_Float(self, expr):
         return repr(float(expr))
 
+
+
+# functions printed as one numpy call: class name -> template over the printed arguments
+NUMPY_CALLS = {
+    "Abs": "np.abs({0})",
+    "Guard": "np.where({0}, {1}, 1)",   # a denominator in a branch not taken
+    "Total": "np.sum({0})",             # a sum over every element
+    "Softplus": "np.logaddexp(0, {0})",
+}
+for _name, _template in NUMPY_CALLS.items():
+    setattr(ArrayPrinter, f"_print_{_name}",
+            lambda self, expr, t=_template: t.format(*[self._print(a) for a in expr.args]))
 
 def _negative(term) -> bool:
     return term.could_extract_minus_sign() if not term.is_Number else term < 0

@@ -57,12 +57,8 @@ class Derivation(Derived):
     steps: dict[str, InputDerivation]
 
     @property
-    def name(self) -> str:
-        return self.module.name
-
-    @property
-    def title(self) -> str:
-        return self.module.title
+    def subject(self) -> Module:
+        return self.module
 
     @property
     def vjp(self) -> dict[str, sp.Expr]:

@@ -27,12 +27,8 @@ class NetworkDerivation(Derived):
     consumers: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
 
     @property
-    def name(self) -> str:
-        return self.graph.name
-
-    @property
-    def title(self) -> str:
-        return self.graph.name
+    def subject(self) -> Graph:
+        return self.graph
 
     @property
     def leaves(self) -> list[str]:

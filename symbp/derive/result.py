@@ -15,12 +15,17 @@ class Derived:
     kind: ClassVar[str] = ""  # "module" | "rule" | "network"
 
     @property
-    def name(self) -> str:
+    def subject(self):
+        """What was derived: a ``Module``, an ``UpdateRule`` or a ``Graph``."""
         raise NotImplementedError
 
     @property
+    def name(self) -> str:
+        return self.subject.name
+
+    @property
     def title(self) -> str:
-        raise NotImplementedError
+        return getattr(self.subject, "title", self.subject.name)
 
 
 KINDS = ("module", "rule", "network")

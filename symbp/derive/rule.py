@@ -27,12 +27,8 @@ class RuleDerivation(Derived):
     decay_form: sp.Expr | None
 
     @property
-    def name(self) -> str:
-        return self.rule.name
-
-    @property
-    def title(self) -> str:
-        return self.rule.title
+    def subject(self) -> UpdateRule:
+        return self.rule
 
     @property
     def vjp(self) -> dict[str, sp.Expr]:
