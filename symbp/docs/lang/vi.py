@@ -20,6 +20,19 @@ STRINGS = {
     "book.title": "Lan truyền ngược bằng tính toán ký hiệu: đạo hàm của các mô-đun mạng nơ-ron",
     "book.author": "do symbp sinh ra từ định nghĩa lượt truyền xuôi",
 
+    # trang web tĩnh (output/site) và symbp serve
+    "site.language": "Tiếng Việt",
+    "site.index": "Mục lục",
+    "site.page": "trang",
+    "site.prev": "Trang trước",
+    "site.next": "Trang sau",
+    "site.notebook": "Trang này dưới dạng notebook (suy ra, chạy, kiểm tra, vẽ đồ thị, bài tập)",
+    "site.generated": "Do symbp {version} sinh ra từ định nghĩa lượt truyền xuôi; công thức được KaTeX hiển thị.",
+    "site.section.module": "Các mô-đun",
+    "site.section.rule": "Các quy tắc cập nhật",
+    "site.section.network": "Các mạng",
+    "site.section.notes": "Các mẹo thực hành",
+
     # headings
     "h.forward": "Lượt truyền xuôi",
     "h.input": 'Gradient theo ${x}$',
