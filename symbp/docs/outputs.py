@@ -18,6 +18,7 @@ from .lang import strings
 from .render import (kaiming_blocks, network_blocks, page_blocks, page_md, page_tex, schedules_blocks,
                      tex_text)
 from .report import checks_table, fmt_bound
+from .notebooks import notebook_files
 from .site import Page, site_files
 from ..templating import render
 
@@ -133,6 +134,7 @@ def outputs(items, langs) -> dict[str, str | bytes]:
             version=__version__, preamble=preamble, graphics="figures/", sections=sections,
             graph_caption=tex_text(s["fig.graph"]), graph_tikz=graph_tikz(forward, backward))
     files["README.md"] = index(items + nets, langs, extra=[n for n, _ in extra_pages])
+    files.update(notebook_files(items, pages))
     files.update(site_files(pages, files))
     return files
 

@@ -248,19 +248,19 @@ def static_files() -> dict[str, bytes]:
     return out
 
 
-def site_files(pages: list[Page], source_files: dict, notebooks=frozenset()) -> dict[str, str | bytes]:
+def site_files(pages: list[Page], source_files: dict) -> dict[str, str | bytes]:
     """Every file of ``output/site/``: pages per language, indexes, assets, the figures used.
 
-    ``source_files`` are the other output files (the figures are copied from them);
-    ``notebooks`` the ``(lang, name)`` pairs that have a notebook, linked from their pages."""
+    ``source_files`` are the other output files: the figures are copied from them, and a page
+    links to its notebook when there is one."""
     langs = tuple(dict.fromkeys(p.lang for p in pages))
     files: dict[str, str | bytes] = {f"site/{k}": v for k, v in static_files().items()}
     for lang in langs:
         ordered = in_sidebar_order(pages, lang)
         figure = _site_figure(lang, source_files, files)
         for page in ordered:
-            notebook = (f"../../notebooks/{lang}/{page.name}.ipynb"
-                        if (lang, page.name) in notebooks else None)
+            notebook = f"notebooks/{lang}/{page.name}.ipynb"
+            notebook = f"../../{notebook}" if notebook in source_files else None
             files[f"site/{lang}/{page.name}.html"] = page_html(page, ordered, langs, figure, notebook)
         files[f"site/{lang}/index.html"] = index_html(lang, ordered, langs, figure("../../figures/graph.svg"))
     files["site/index.html"] = render("site_root.html.j2", lang=langs[0], title=_escape(strings(langs[0])["index.title"]),

@@ -32,6 +32,25 @@ STRINGS = {
     "site.section.network": "Networks",
     "site.section.notes": "Practical tricks",
 
+    # the notebooks (output/notebooks)
+    "nb.intro": "The derivation below is the one of [the course page]({page}), from SymPy. The code "
+                "cells then derive the module again with symbp, run the generated numpy code on a "
+                "small example, check every gradient against finite differences, plot it, and end "
+                "with an exercise.",
+    "nb.derive": "Derive the module with symbp (SymPy does the calculus) and load the generated "
+                 "numpy code; `d.vjp` holds each input's vector-Jacobian product in index form:",
+    "nb.example": "A worked example at small sizes ({sizes}): the forward, then the backward with an "
+                  "upstream gradient `g` $= \\partial C / \\partial y$:",
+    "nb.check": "Each gradient against central finite differences of $C = \\langle g, y \\rangle$, "
+                "whose gradient is exactly what the backward returns:",
+    "nb.plot.curve": "The function and its derivative: the generated backward with $g = 1$.",
+    "nb.plot.line": "Move one entry of `{name}` and follow the cost $C = \\langle g, y \\rangle$ "
+                    "and its slope, as the generated backward gives it:",
+    "nb.exercise": "**Exercise.** Without symbp, write $\\partial C / \\partial {wrt}$ in numpy "
+                   "from the upstream gradient `g`, the output `y` and the inputs: replace the body "
+                   "of `my_gradient`, then run the cell. It compares your answer with the generated "
+                   "backward on the example above.",
+
     # headings
     "h.forward": "Forward",
     "h.input": 'Gradient with respect to ${x}$',

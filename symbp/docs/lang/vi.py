@@ -33,6 +33,27 @@ STRINGS = {
     "site.section.network": "Các mạng",
     "site.section.notes": "Các mẹo thực hành",
 
+    # các notebook (output/notebooks)
+    "nb.intro": "Phần suy ra dưới đây chính là phần của [trang bài giảng]({page}), do SymPy tính. "
+                "Các ô mã sau đó dùng symbp để suy ra lại mô-đun, chạy mã numpy được sinh ra trên "
+                "một ví dụ nhỏ, kiểm tra mọi gradient bằng sai phân hữu hạn, vẽ đồ thị, và kết "
+                "thúc bằng một bài tập.",
+    "nb.derive": "Dùng symbp để suy ra mô-đun (SymPy lo phần giải tích) và nạp mã numpy được sinh "
+                 "ra; `d.vjp` chứa tích vectơ-Jacobian của từng đầu vào, viết theo chỉ số:",
+    "nb.example": "Một ví dụ tính cụ thể với kích thước nhỏ ({sizes}): lượt truyền xuôi, rồi lượt "
+                  "truyền ngược với gradient từ phía trên `g` $= \\partial C / \\partial y$:",
+    "nb.check": "So sánh từng gradient với sai phân hữu hạn trung tâm của "
+                "$C = \\langle g, y \\rangle$, hàm có gradient đúng bằng kết quả của lượt "
+                "truyền ngược:",
+    "nb.plot.curve": "Hàm số và đạo hàm của nó: lượt truyền ngược được sinh ra, với $g = 1$.",
+    "nb.plot.line": "Thay đổi một phần tử của `{name}` và theo dõi hàm chi phí "
+                    "$C = \\langle g, y \\rangle$ cùng độ dốc của nó do lượt truyền ngược được "
+                    "sinh ra tính:",
+    "nb.exercise": "**Bài tập.** Không dùng symbp, hãy viết $\\partial C / \\partial {wrt}$ bằng "
+                   "numpy từ gradient phía trên `g`, đầu ra `y` và các đầu vào: thay phần thân của "
+                   "`my_gradient` rồi chạy ô mã. Ô mã so sánh câu trả lời của bạn với lượt truyền "
+                   "ngược được sinh ra trên ví dụ ở trên.",
+
     # headings
     "h.forward": "Lượt truyền xuôi",
     "h.input": 'Gradient theo ${x}$',
