@@ -32,6 +32,32 @@ STRINGS = {
     "site.section.network": "Networks",
     "site.section.notes": "Practical tricks",
 
+    # symbp serve
+    "serve.title": "symbp serve — type a forward, read its backward",
+    "serve.intro": "Type the forward of a module; symbp derives its backward with SymPy, checks it "
+                   "against finite differences and prints the numpy code. What you type is parsed "
+                   "with a whitelist, never executed.",
+    "serve.expr": "Forward expression",
+    "serve.shapes": "Shapes, one input per line: `VAR=d1,d2` (none: elementwise in `x`)",
+    "serve.params": "Parameters, one per line: `P=VALUE`",
+    "serve.name": "Module name",
+    "serve.lang": "Language",
+    "serve.submit": "Derive",
+    "serve.examples": "Examples",
+    "serve.result": "The derivation of",
+    "serve.verification": "Numeric check",
+    "serve.module_code": "The generated numpy module, to copy",
+    "serve.copy": "Copy",
+    "serve.answer_title": "Check my answer",
+    "serve.answer_intro": "Your formula for $\\partial C / \\partial x$ in the same language, with `g` "
+                          "the gradient arriving from above, `y` the output, the inputs and the "
+                          "parameters — for example `g * y * (1 - y)`.",
+    "serve.wrt": "With respect to the input",
+    "serve.answer": "Your answer",
+    "serve.correct": "Correct: it equals the derivative at every point tried.",
+    "serve.wrong": "Not the derivative. A counterexample:",
+    "serve.footer": "symbp serve: each request runs in a process of its own, under a time and a memory limit.",
+
     # the notebooks (output/notebooks)
     "nb.intro": "The derivation below is the one of [the course page]({page}), from SymPy. The code "
                 "cells then derive the module again with symbp, run the generated numpy code on a "

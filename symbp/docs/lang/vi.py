@@ -33,6 +33,32 @@ STRINGS = {
     "site.section.network": "Các mạng",
     "site.section.notes": "Các mẹo thực hành",
 
+    # symbp serve
+    "serve.title": "symbp serve — gõ lượt truyền xuôi, đọc lượt truyền ngược",
+    "serve.intro": "Gõ lượt truyền xuôi của một mô-đun; symbp dùng SymPy suy ra lượt truyền ngược, "
+                   "kiểm tra bằng sai phân hữu hạn và in ra mã numpy. Những gì bạn gõ được phân tích "
+                   "theo một danh sách cho phép, không bao giờ được thực thi.",
+    "serve.expr": "Biểu thức lượt truyền xuôi",
+    "serve.shapes": "Kích thước, mỗi dòng một đầu vào: `VAR=d1,d2` (bỏ trống: theo từng phần tử của `x`)",
+    "serve.params": "Tham số, mỗi dòng một tham số: `P=VALUE`",
+    "serve.name": "Tên mô-đun",
+    "serve.lang": "Ngôn ngữ",
+    "serve.submit": "Suy ra",
+    "serve.examples": "Ví dụ",
+    "serve.result": "Phần suy ra của",
+    "serve.verification": "Kiểm tra bằng số",
+    "serve.module_code": "Mô-đun numpy được sinh ra, để sao chép",
+    "serve.copy": "Sao chép",
+    "serve.answer_title": "Kiểm tra câu trả lời của tôi",
+    "serve.answer_intro": "Công thức của bạn cho $\\partial C / \\partial x$ trong cùng ngôn ngữ biểu "
+                          "thức, với `g` là gradient từ phía trên, `y` là đầu ra, cùng các đầu vào và "
+                          "tham số — ví dụ `g * y * (1 - y)`.",
+    "serve.wrt": "Theo đầu vào",
+    "serve.answer": "Câu trả lời của bạn",
+    "serve.correct": "Đúng: nó bằng đạo hàm tại mọi điểm đã thử.",
+    "serve.wrong": "Chưa phải đạo hàm. Một phản ví dụ:",
+    "serve.footer": "symbp serve: mỗi yêu cầu chạy trong một tiến trình riêng, có giới hạn thời gian và bộ nhớ.",
+
     # các notebook (output/notebooks)
     "nb.intro": "Phần suy ra dưới đây chính là phần của [trang bài giảng]({page}), do SymPy tính. "
                 "Các ô mã sau đó dùng symbp để suy ra lại mô-đun, chạy mã numpy được sinh ra trên "
