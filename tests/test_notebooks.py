@@ -18,7 +18,7 @@ NOTEBOOKS = ROOT / "output" / "notebooks"
 MODULES = list(symbp.catalog())
 EVERY = ON_CI or bool(os.environ.get("SYMBP_ALL_NOTEBOOKS"))
 RUNS = [(lang, name) for lang in ("en", "vi") for name in MODULES] if EVERY else \
-    [("en", name) for name in ("relu", "linear", "duplicate", "cross_entropy", "dropout")]
+    [("en", name) for name in ("relu", "duplicate", "cross_entropy", "dropout")]
 RESET = 'get_ipython().run_line_magic("reset", "-f")'
 
 
