@@ -151,7 +151,7 @@ def test_blocks_of_unknown_kinds_are_shown_not_dropped():
     rendered = render("site_page.html.j2", lang="en", root="../", title="t", site_name="s",
                       index_label="i", switch=[], generated="g", heading="h", blocks=out,
                       sidebar=[], prev=None, next=None, prev_label="p", next_label="n",
-                      status_label="s", status=None, error=None, ok=True, notebook=None,
+                      status_label="s", status=None, notebook=None,
                       notebook_label="nb")
     assert '<div class="block block-keyresult">' in rendered and "Remember: $y(1 - y)$" in rendered
     assert "<td>$x$</td>" in rendered

@@ -106,13 +106,14 @@ def _code_context(d, ex: dict) -> dict:
     call = ", ".join(t.name for t in m.inputs)
     return dict(
         name=m.name, inputs=inputs, call=call,
-        params="{" + ", ".join(f"{k!r}: {v!r}" for k, v in ex["params"].items()) + "}",
+        params=repr(ex["params"]),
         g=_literal(ex["g"]), grads=", ".join(grads) + ("," if len(grads) == 1 else ""),
         differentiable=[dict(name=t.name, grad=f"d{t.name}") for t in m.differentiable],
         inner=("sum(np.sum(gi * yi) for gi, yi in zip(g, out))" if ex["tuple_output"]
                else "np.sum(g * out)"),
         wrt=first.name, dwrt=f"d{first.name}", position=position,
-        point=repr(point), point_text=f"{first.name}[{', '.join(map(str, point))}]", low=repr(float(first.low) if first.low > 0 else -4.0),
+        point=repr(point), point_text=f"{first.name}[{', '.join(map(str, point))}]",
+        low=repr(float(first.low) if first.low > 0 else -4.0),
         high=repr(float(first.high) if first.low > 0 else 4.0),
     )
 

@@ -163,11 +163,13 @@ def _full_title(page: Page) -> str:
     return strings(page.lang)["site.title"].format(title=page.title) if page.derived else page.title
 
 
-def _status(page: Page, s: dict) -> tuple[str, str]:
+def _status(page: Page, s: dict) -> dict:
+    """The verification status as the index and the page show it ("—" without a report)."""
     r = page.report
     if r is None:
-        return "—", "—"
-    return (s["index.verified"] if r.ok else s["index.failed"]), fmt_bound(r.max_rel_error)
+        return dict(text="—", error="—", ok=True)
+    return dict(text=_escape(s["index.verified"] if r.ok else s["index.failed"]),
+                error=_escape(fmt_bound(r.max_rel_error)), ok=r.ok)
 
 
 def _sidebar(pages: list[Page], current: str, s: dict) -> list[dict]:
@@ -182,13 +184,15 @@ def _sidebar(pages: list[Page], current: str, s: dict) -> list[dict]:
 
 def _chrome(lang: str, langs, page_name: str, s: dict) -> dict:
     """What every page of one language shares: labels, language switch, asset root."""
-    switch = [dict(href=f"../{other}/{page_name}.html", label=_escape(strings(other)["site.language"]),
-                   lang=other) for other in langs if other != lang]
-    return dict(lang=lang, root="../", site_name=_escape(s["index.title"]), index_label=_escape(s["site.index"]),
-                switch=switch, generated=_escape(s["site.generated"].format(version=__version__)))
+    switch = [dict(href=f"../{other}/{page_name}.html", lang=other,
+                   label=_escape(strings(other)["site.language"])) for other in langs if other != lang]
+    return dict(lang=lang, root="../", site_name=_escape(s["index.title"]),
+                index_label=_escape(s["site.index"]), switch=switch,
+                generated=_escape(s["site.generated"].format(version=__version__)))
 
 
 def _site_figure(lang: str, source_files: dict, used: dict):
+    """Maps a block's figure path (relative to ``md/LANG/``) to the site's copy, recorded in ``used``."""
     def figure(path: str) -> str:
         rel = posixpath.normpath(posixpath.join(f"md/{lang}", path))  # relative to output/
         if rel not in source_files:
@@ -203,15 +207,14 @@ def page_html(page: Page, pages: list[Page], langs, figure, notebook: str | None
     at = [p.name for p in pages].index(page.name)
     prev = pages[at - 1] if at > 0 else None
     nxt = pages[at + 1] if at + 1 < len(pages) else None
-    status, error = _status(page, s)
     return render("site_page.html.j2", **_chrome(page.lang, langs, page.name, s),
                   title=_escape(_full_title(page)), heading=_escape(page.title),
                   blocks=html_blocks(page.blocks, figure), sidebar=_sidebar(pages, page.name, s),
                   prev=dict(href=f"{prev.name}.html", title=_escape(prev.title)) if prev else None,
                   next=dict(href=f"{nxt.name}.html", title=_escape(nxt.title)) if nxt else None,
                   prev_label=_escape(s["site.prev"]), next_label=_escape(s["site.next"]),
-                  status_label=_escape(s["index.status"]), status=_escape(status) if page.report is not None else None,
-                  error=_escape(error), ok=page.report is None or page.report.ok,
+                  status_label=_escape(s["index.status"]),
+                  status=_status(page, s) if page.report is not None else None,
                   notebook=notebook, notebook_label=_escape(s["site.notebook"]))
 
 
@@ -223,10 +226,8 @@ def index_html(lang: str, pages: list[Page], langs, graph: str) -> str:
         for p in pages:
             if p.section != section:
                 continue
-            status, error = _status(p, s)
             rows.append(dict(href=f"{p.name}.html", title=_escape(p.title), name=_escape(p.name),
-                             status=_escape(status), error=_escape(error),
-                             ok=p.report is None or p.report.ok))
+                             status=_status(p, s)))
         if rows:
             sections.append(dict(title=_escape(s[f"site.section.{section}"]), rows=rows))
     return render("site_index.html.j2", **_chrome(lang, langs, "index", s),
@@ -262,9 +263,9 @@ def site_files(pages: list[Page], source_files: dict) -> dict[str, str | bytes]:
             notebook = f"notebooks/{lang}/{page.name}.ipynb"
             notebook = f"../../{notebook}" if notebook in source_files else None
             files[f"site/{lang}/{page.name}.html"] = page_html(page, ordered, langs, figure, notebook)
-        files[f"site/{lang}/index.html"] = index_html(lang, ordered, langs, figure("../../figures/graph.svg"))
-    files["site/index.html"] = render("site_root.html.j2", lang=langs[0], title=_escape(strings(langs[0])["index.title"]),
-                                      links=[dict(href=f"{lang}/index.html",
-                                                  label=_escape(strings(lang)["site.language"]))
-                                             for lang in langs])
+        graph = figure("../../figures/graph.svg")  # the notes' graph, as the Markdown index shows it
+        files[f"site/{lang}/index.html"] = index_html(lang, ordered, langs, graph)
+    links = [dict(href=f"{lang}/index.html", label=_escape(strings(lang)["site.language"])) for lang in langs]
+    files["site/index.html"] = render("site_root.html.j2", lang=langs[0], links=links,
+                                      title=_escape(strings(langs[0])["index.title"]))
     return files

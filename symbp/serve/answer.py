@@ -75,7 +75,8 @@ def check_answer(d, wrt: str, answer: str, seed: int = 0) -> Verdict:
     m = d.module
     names = [t.name for t in m.differentiable]
     if wrt not in names:
-        raise UsageError(f"unknown input {wrt!r} to differentiate with respect to: choose from {', '.join(names)}")
+        raise UsageError(f"unknown input {wrt!r} to differentiate with respect to: "
+                         f"choose from {', '.join(names)}")
     am = answer_module(d, answer)
     value_of = compile_expression(am, am.forward, am.index)
     f = load(d)
@@ -93,7 +94,8 @@ def check_answer(d, wrt: str, answer: str, seed: int = 0) -> Verdict:
                                   **{p.name: known[p.name] for p in am.params}), dtype=float)
         where = ", ".join(f"{k} = {v}" for k, v in sizes.items())
         if got.shape != expected.shape:
-            return Verdict(False, f"your answer has shape {got.shape}; ∂C/∂{wrt} has shape {expected.shape} ({where})")
+            return Verdict(False, f"your answer has shape {got.shape}; "
+                                  f"∂C/∂{wrt} has shape {expected.shape} ({where})")
         if rel_error(got, expected) > TOLERANCE:
             inputs = "; ".join(f"{t.name} = {_show(values[t.name])}" for t in m.inputs)
             return Verdict(False, f"at {where}; {inputs}; g = {_show(g)}: ∂C/∂{wrt} is "

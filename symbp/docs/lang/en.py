@@ -59,7 +59,7 @@ STRINGS = {
     "serve.footer": "symbp serve: each request runs in a process of its own, under a time and a memory limit.",
 
     # the notebooks (output/notebooks)
-    "nb.intro": "The derivation below is the one of [the course page]({page}), from SymPy. The code "
+    "nb.intro": "The derivation below is the one of [this module's page]({page}), from SymPy. The code "
                 "cells then derive the module again with symbp, run the generated numpy code on a "
                 "small example, check every gradient against finite differences, plot it, and end "
                 "with an exercise.",

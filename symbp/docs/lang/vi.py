@@ -60,7 +60,7 @@ STRINGS = {
     "serve.footer": "symbp serve: mỗi yêu cầu chạy trong một tiến trình riêng, có giới hạn thời gian và bộ nhớ.",
 
     # các notebook (output/notebooks)
-    "nb.intro": "Phần suy ra dưới đây chính là phần của [trang bài giảng]({page}), do SymPy tính. "
+    "nb.intro": "Phần suy ra dưới đây chính là phần của [trang về mô-đun này]({page}), do SymPy tính. "
                 "Các ô mã sau đó dùng symbp để suy ra lại mô-đun, chạy mã numpy được sinh ra trên "
                 "một ví dụ nhỏ, kiểm tra mọi gradient bằng sai phân hữu hạn, vẽ đồ thị, và kết "
                 "thúc bằng một bài tập.",
