@@ -1,4 +1,4 @@
-"""The ``symbp`` command line: list, derive, verify, check, build, train.
+"""The ``symbp`` command line: list, derive, verify, check, build, train, serve.
 
 Exit status: 0 success; 1 a verification failed (for ``check``: the answer is wrong); 2 bad input,
 with one line on stderr that begins ``symbp: error:`` and no traceback.
@@ -20,13 +20,9 @@ from .derive import derive
 from .docs.render import render_one
 from .docs.report import checks_table, derivation_text
 from .expr import ExpressionError
-from .expr import elementwise as make_elementwise
-from .expr import module as make_module
 from .graph import GraphError
-
-
-class UsageError(Exception):
-    """Bad input from the command line (exit 2)."""
+from .request import UsageError
+from .request import user_module as module_from_text
 
 
 class _Parser(argparse.ArgumentParser):
@@ -80,31 +76,17 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--epochs", type=int, default=40)
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--out", default="output", help="where the curves go (default: output)")
+    s = sub.add_parser("serve", help="a local web page: type an expression, see its derivation")
+    s.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0: any free one)")
+    s.add_argument("--timeout", type=float, default=30.0, help="seconds per request (default: 30)")
+    s.add_argument("--memory", type=float, default=1024.0, metavar="MB",
+                   help="memory per request, in MB (default: 1024)")
     return p
-
-
-def _pairs(items, what) -> dict[str, str]:
-    out = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip() or not value.strip():
-            raise UsageError(f"bad {what} {item!r}: expected NAME=VALUE")
-        out[key.strip()] = value.strip()
-    return out
 
 
 def user_module(args):
     """The module of ``--expr``/``--shape``/``--param``."""
-    params = {}
-    for key, value in _pairs(args.param, "--param").items():
-        try:
-            params[key] = float(value)
-        except ValueError:
-            raise UsageError(f"bad --param {key}={value}: the value must be a number") from None
-    shapes = {k: tuple(d.strip() for d in v.split(",")) for k, v in _pairs(args.shape, "--shape").items()}
-    if shapes:
-        return make_module(args.module_name, args.expr, shapes, params)
-    return make_elementwise(args.module_name, args.expr, params)
+    return module_from_text(args.expr, args.module_name, args.shape, args.param)
 
 
 def _lookup(name: str):
@@ -207,15 +189,28 @@ def cmd_train(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    from .serve import serve
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"bad --port {args.port}: choose 0 to 65535")
+    if args.timeout <= 0 or args.memory <= 0:
+        raise UsageError("--timeout and --memory must be positive")
+    try:
+        serve(args.port, timeout=args.timeout, memory_mb=args.memory)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}") from None
+    return 0
+
+
 COMMANDS = {"list": cmd_list, "derive": cmd_derive, "verify": cmd_verify, "check": cmd_check,
-            "build": cmd_build, "train": cmd_train}
+            "build": cmd_build, "train": cmd_train, "serve": cmd_serve}
 
 
 def main(argv=None) -> int:
     try:
         args = _parser().parse_args(argv)
         if not args.command:
-            raise UsageError("a command is required: list, derive, verify, check, build or train")
+            raise UsageError("a command is required: list, derive, verify, check, build, train or serve")
         return COMMANDS[args.command](args)
     except (UsageError, ExpressionError, GraphError) as exc:
         print(f"symbp: error: {exc}", file=sys.stderr)

@@ -62,3 +62,14 @@ def require(module_name: str):
         if ON_CI:
             raise
         pytest.skip(f"{module_name} not installed")
+
+
+def require_program(name: str) -> str:
+    """The path of a system program the tests need: skip locally if absent, fail under CI=true."""
+    import shutil
+    path = shutil.which(name)
+    if path is None:
+        if ON_CI:
+            pytest.fail(f"{name} is not installed (.ci/run installs it)")
+        pytest.skip(f"{name} not installed")
+    return path

@@ -12,6 +12,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "symbp"
 LAYERS = (
     ("version", "names", "spec", "templating"),
     ("expr",),
+    ("request",),
     ("catalog",),
     ("graph",),
     ("networks",),
@@ -22,7 +23,7 @@ LAYERS = (
     ("testing",),
     ("docs",),
     ("build",),
-    ("train",),
+    ("train", "serve"),
     ("cli", "__main__"),
 )
 RANK = {unit: rank for rank, units in enumerate(LAYERS) for unit in units}

@@ -18,6 +18,8 @@ from .lang import strings
 from .render import (kaiming_blocks, network_blocks, page_blocks, page_md, page_tex, schedules_blocks,
                      tex_text)
 from .report import checks_table, fmt_bound
+from .notebooks import notebook_files
+from .site import Page, site_files
 from ..templating import render
 
 ACTIVATION_FIGURES = ("relu", "sigmoid", "tanh")
@@ -99,6 +101,8 @@ def outputs(items, langs) -> dict[str, str | bytes]:
         ("schedules", lambda lang: schedules_blocks(lang, "../../figures/schedules.svg")),
     ] + [(d.name, (lambda d, r: lambda lang: network_blocks(d, r, lang, f"../../figures/{d.name}.svg"))(d, r))
          for d, r in nets]
+    reports = {d.name: r for d, r in items + nets}
+    pages: list[Page] = []  # every Markdown page, for the site
     for lang in langs:
         sections = []
         for d, r in items:
@@ -106,6 +110,7 @@ def outputs(items, langs) -> dict[str, str | bytes]:
             blocks = page_blocks(d, r, lang, {k: f"../../{v}" for k, v in used.get(name, {}).items()})
             files[f"md/{lang}/{name}.md"] = page_md(name, _title(d, lang), blocks, lang,
                                                     derived=d.kind == "module")
+            pages.append(Page(name, lang, _title(d, lang), tuple(blocks), d.kind, d.kind == "module", r))
             section = f"{name}" if lang == "en" else f"{lang}/{name}"
             files[f"tex/{section}.tex"] = page_tex(name, _title(d, lang), blocks)
             sections.append(section)
@@ -114,6 +119,8 @@ def outputs(items, langs) -> dict[str, str | bytes]:
             title = strings(lang).get(f"title.{name}", name)
             files[f"md/{lang}/{name}.md"] = page_md(name, title, blocks, lang,
                                                     derived=name not in ("kaiming", "schedules"))
+            pages.append(Page(name, lang, title, tuple(blocks), "network" if name in reports else "notes",
+                              name not in ("kaiming", "schedules"), reports.get(name)))
             section = f"{name}" if lang == "en" else f"{lang}/{name}"
             files[f"tex/{section}.tex"] = page_tex(name, title, blocks)
             sections.append(section)
@@ -127,6 +134,8 @@ def outputs(items, langs) -> dict[str, str | bytes]:
             version=__version__, preamble=preamble, graphics="figures/", sections=sections,
             graph_caption=tex_text(s["fig.graph"]), graph_tikz=graph_tikz(forward, backward))
     files["README.md"] = index(items + nets, langs, extra=[n for n, _ in extra_pages])
+    files.update(notebook_files(items, pages))
+    files.update(site_files(pages, files))
     return files
 
 

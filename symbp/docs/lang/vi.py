@@ -20,6 +20,66 @@ STRINGS = {
     "book.title": "Lan truyền ngược bằng tính toán ký hiệu: đạo hàm của các mô-đun mạng nơ-ron",
     "book.author": "do symbp sinh ra từ định nghĩa lượt truyền xuôi",
 
+    # trang web tĩnh (output/site) và symbp serve
+    "site.language": "Tiếng Việt",
+    "site.index": "Mục lục",
+    "site.page": "trang",
+    "site.prev": "Trang trước",
+    "site.next": "Trang sau",
+    "site.notebook": "Trang này dưới dạng notebook (suy ra, chạy, kiểm tra, vẽ đồ thị, bài tập)",
+    "site.generated": "Do symbp {version} sinh ra từ định nghĩa lượt truyền xuôi; công thức được KaTeX hiển thị.",
+    "site.section.module": "Các mô-đun",
+    "site.section.rule": "Các quy tắc cập nhật",
+    "site.section.network": "Các mạng",
+    "site.section.notes": "Các mẹo thực hành",
+
+    # symbp serve
+    "serve.title": "symbp serve — gõ lượt truyền xuôi, đọc lượt truyền ngược",
+    "serve.intro": "Gõ lượt truyền xuôi của một mô-đun; symbp dùng SymPy suy ra lượt truyền ngược, "
+                   "kiểm tra bằng sai phân hữu hạn và in ra mã numpy. Những gì bạn gõ được phân tích "
+                   "theo một danh sách cho phép, không bao giờ được thực thi.",
+    "serve.expr": "Biểu thức lượt truyền xuôi",
+    "serve.shapes": "Kích thước, mỗi dòng một đầu vào: `VAR=d1,d2` (bỏ trống: theo từng phần tử của `x`)",
+    "serve.params": "Tham số, mỗi dòng một tham số: `P=VALUE`",
+    "serve.name": "Tên mô-đun",
+    "serve.lang": "Ngôn ngữ",
+    "serve.submit": "Suy ra",
+    "serve.examples": "Ví dụ",
+    "serve.result": "Phần suy ra của",
+    "serve.verification": "Kiểm tra bằng số",
+    "serve.module_code": "Mô-đun numpy được sinh ra, để sao chép",
+    "serve.copy": "Sao chép",
+    "serve.answer_title": "Kiểm tra câu trả lời của tôi",
+    "serve.answer_intro": "Công thức của bạn cho $\\partial C / \\partial x$ trong cùng ngôn ngữ biểu "
+                          "thức, với `g` là gradient từ phía trên, `y` là đầu ra, cùng các đầu vào và "
+                          "tham số — ví dụ `g * y * (1 - y)`.",
+    "serve.wrt": "Theo đầu vào",
+    "serve.answer": "Câu trả lời của bạn",
+    "serve.correct": "Đúng: nó bằng đạo hàm tại mọi điểm đã thử.",
+    "serve.wrong": "Chưa phải đạo hàm. Một phản ví dụ:",
+    "serve.footer": "symbp serve: mỗi yêu cầu chạy trong một tiến trình riêng, có giới hạn thời gian và bộ nhớ.",
+
+    # các notebook (output/notebooks)
+    "nb.intro": "Phần suy ra dưới đây chính là phần của [trang về mô-đun này]({page}), do SymPy tính. "
+                "Các ô mã sau đó dùng symbp để suy ra lại mô-đun, chạy mã numpy được sinh ra trên "
+                "một ví dụ nhỏ, kiểm tra mọi gradient bằng sai phân hữu hạn, vẽ đồ thị, và kết "
+                "thúc bằng một bài tập.",
+    "nb.derive": "Dùng symbp để suy ra mô-đun (SymPy lo phần giải tích) và nạp mã numpy được sinh "
+                 "ra; `d.vjp` chứa tích vectơ-Jacobian của từng đầu vào, viết theo chỉ số:",
+    "nb.example": "Một ví dụ tính cụ thể với kích thước nhỏ ({sizes}): lượt truyền xuôi, rồi lượt "
+                  "truyền ngược với gradient từ phía trên `g` $= \\partial C / \\partial y$:",
+    "nb.check": "So sánh từng gradient với sai phân hữu hạn trung tâm của "
+                "$C = \\langle g, y \\rangle$, hàm có gradient đúng bằng kết quả của lượt "
+                "truyền ngược:",
+    "nb.plot.curve": "Hàm số và đạo hàm của nó: lượt truyền ngược được sinh ra, với $g = 1$.",
+    "nb.plot.line": "Thay đổi một phần tử của `{name}` và theo dõi hàm chi phí "
+                    "$C = \\langle g, y \\rangle$ cùng độ dốc của nó do lượt truyền ngược được "
+                    "sinh ra tính:",
+    "nb.exercise": "**Bài tập.** Không dùng symbp, hãy viết $\\partial C / \\partial {wrt}$ bằng "
+                   "numpy từ gradient phía trên `g`, đầu ra `y` và các đầu vào: thay phần thân của "
+                   "`my_gradient` rồi chạy ô mã. Ô mã so sánh câu trả lời của bạn với lượt truyền "
+                   "ngược được sinh ra trên ví dụ ở trên.",
+
     # headings
     "h.forward": "Lượt truyền xuôi",
     "h.input": 'Gradient theo ${x}$',
