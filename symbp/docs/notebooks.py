@@ -128,7 +128,7 @@ def notebook(d, page: Page) -> dict:
     """The notebook of module ``d`` in ``page.lang``, as nbformat 4 JSON data."""
     s, en = strings(page.lang), strings("en")
     m, ex = d.module, worked_example(d)
-    ctx = _code_context(d, ex)
+    ctx = {**_code_context(d, ex), "lang": page.lang}
     sizes = ", ".join(f"${k} = {v}$" for k, v in example_sizes(m).items())
     cells = [markdown_cell("title", render(
         "notebook_intro.md.j2", title=page.title,

@@ -17,6 +17,7 @@ from dataclasses import asdict
 
 from ..check import verify
 from ..codegen import codegen
+from ..check import check_answer
 from ..derive import derive
 from ..docs.lang import LANGUAGES, strings
 from ..docs.render import module_blocks
@@ -25,9 +26,8 @@ from ..docs.site import code_html, html_blocks
 from ..expr import ExpressionError
 from ..graph import GraphError
 from ..request import UsageError, user_module
-from .answer import check_answer
 
-BAD_INPUT = (UsageError, ExpressionError, GraphError)
+BAD_INPUT = (UsageError, ExpressionError, GraphError, ValueError)
 
 
 def _address_space() -> int:
@@ -58,7 +58,7 @@ def _one_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-def _verdict(d, request: dict, inputs: list[str]) -> dict | None:
+def _verdict(d, request: dict, inputs: list[str], lang: str = "en") -> dict | None:
     answer = (request.get("answer") or "").strip()
     if not answer:
         return None
@@ -67,7 +67,7 @@ def _verdict(d, request: dict, inputs: list[str]) -> dict | None:
         v = check_answer(d, wrt, answer)
     except BAD_INPUT as exc:
         return dict(wrt=wrt, error=f"symbp: error: {exc}")
-    return dict(wrt=wrt, correct=v.correct, counterexample=v.counterexample)
+    return dict(wrt=wrt, correct=v.correct, counterexample="" if v.correct else v.text(lang))
 
 
 def derive_request(request: dict) -> dict:
@@ -85,7 +85,7 @@ def derive_request(request: dict) -> dict:
         status=s["index.verified"] if report.ok else s["index.failed"],
         error_bound=fmt_bound(report.max_rel_error),
         blocks=[asdict(b) for b in html_blocks(module_blocks(d, report, lang, {}))],
-        source=source, code=code_html(source), verdict=_verdict(d, request, inputs))
+        source=source, code=code_html(source), verdict=_verdict(d, request, inputs, lang))
 
 
 def handle(request: dict, memory_mb: float) -> dict:

@@ -72,10 +72,10 @@ STRINGS = {
     "nb.plot.curve": "The function and its derivative: the generated backward with $g = 1$.",
     "nb.plot.line": "Move one entry of `{name}` and follow the cost $C = \\langle g, y \\rangle$ "
                     "and its slope, as the generated backward gives it:",
-    "nb.exercise": "**Exercise.** Without symbp, write $\\partial C / \\partial {wrt}$ in numpy "
-                   "from the upstream gradient `g`, the output `y` and the inputs: replace the body "
-                   "of `my_gradient`, then run the cell. It compares your answer with the generated "
-                   "backward on the example above.",
+    "nb.exercise": "**Exercise.** Derive $\\partial C / \\partial {wrt}$ yourself and write it "
+                   "from the upstream gradient `g`, the output `y` and the inputs: replace `answer`, "
+                   "then run the cell. `symbp.check_answer` (the same as `symbp check` on the command "
+                   "line) proves it equal to the derivation, or shows a counterexample.",
 
     # headings
     "h.forward": "Forward",

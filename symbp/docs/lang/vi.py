@@ -75,10 +75,10 @@ STRINGS = {
     "nb.plot.line": "Thay đổi một phần tử của `{name}` và theo dõi hàm chi phí "
                     "$C = \\langle g, y \\rangle$ cùng độ dốc của nó do lượt truyền ngược được "
                     "sinh ra tính:",
-    "nb.exercise": "**Bài tập.** Không dùng symbp, hãy viết $\\partial C / \\partial {wrt}$ bằng "
-                   "numpy từ gradient phía trên `g`, đầu ra `y` và các đầu vào: thay phần thân của "
-                   "`my_gradient` rồi chạy ô mã. Ô mã so sánh câu trả lời của bạn với lượt truyền "
-                   "ngược được sinh ra trên ví dụ ở trên.",
+    "nb.exercise": "**Bài tập.** Hãy tự suy ra $\\partial C / \\partial {wrt}$ và viết nó từ "
+                   "gradient phía trên `g`, đầu ra `y` và các đầu vào: thay `answer` rồi chạy ô mã. "
+                   "`symbp.check_answer` (giống `symbp check` trên dòng lệnh) chứng minh câu trả lời "
+                   "bằng kết quả suy ra, hoặc đưa ra một phản ví dụ.",
 
     # headings
     "h.forward": "Lượt truyền xuôi",
