@@ -19,6 +19,7 @@ LAYERS = (
     ("lower",),
     ("codegen",),
     ("check",),
+    ("training",),
     ("docs",),
     ("build",),
     ("train",),

@@ -41,13 +41,13 @@ STRINGS = {
     "forward.scalar": "a scalar",
     "forward.statistics": 'with the statistics, which the derivation keeps by name (the chain rule runs through each of them):',
     "forward.formula": "One element of the output, as SymPy holds it:",
+    "forward.formula_scalar": "The output, as SymPy holds it:",
     "partial.intro": "SymPy differentiates one element of the output with respect to one element "
                      "${x}$ of the input `{name}`. Each Kronecker delta $\\delta$ says where the two "
                      "indices must agree:",
     "partial.through": 'The chain rule runs through each statistic; SymPy differentiates them in order (each with the earlier ones by name):',
     "partial.direct": 'and the forward itself, holding the statistics fixed:',
-    "jacobian.intro": "Evaluating the sums (a delta inside a sum keeps a single term) gives the "
-                      "entries of the Jacobian $\\partial y / \\partial {base}$:",
+    "jacobian.intro": "Evaluating the sums (a delta inside a sum keeps a single term) gives the entries of the Jacobian $\\partial {y} / \\partial {base}$:",
     "jacobian.output": "SymPy also finds it in terms of the output $y$ itself (solving "
                        "$y = f(\\cdot)$ for the part of the forward that carries the input), which "
                        "is cheaper: the backward reuses what the forward already computed.",
@@ -56,11 +56,7 @@ STRINGS = {
                    "the output:",
     "chain.scalar": "The output is a scalar loss $L$; ${g} = \\partial C / \\partial L$ is the gradient "
                     "arriving from above (1 when $L$ is the cost itself):",
-    "chain.dims": "In the notes' bookkeeping, $\\partial C / \\partial {base}$ is a row vector of size "
-                  "$1 \\times N$ with $N = {N}$ components, $\\partial C / \\partial y$ is $1 \\times M$ "
-                  "with $M = {M}$, and the Jacobian $\\partial y / \\partial {base}$ is $M \\times N$: "
-                  "$(1\\times N) = (1\\times M)\\,(M\\times N)$. The sum above is that product, "
-                  "without ever forming the $M \\times N$ matrix.",
+    "chain.dims": "In the notes' bookkeeping, $\\partial C / \\partial {base}$ is a row vector of size $1 \\times N$, where $N{N}$ is the number of components of ${base}$; $\\partial C / \\partial {y}$ is $1 \\times M$, where $M{M}$ is the number of components of ${y}$; and the Jacobian $\\partial {y} / \\partial {base}$ is $M \\times N$: $(1\\times N) = (1\\times M)\\,(M\\times N)$. The sum above is that product, without ever forming the $M \\times N$ matrix.",
     "matrix.intro": "The same, on whole arrays (${g}$ written $G$, $\\odot$ the elementwise product, "
                     "$\\mathbf{{1}}$ a vector of ones):",
     "matrix.shapes": "Shapes: {shapes}.",
@@ -92,29 +88,25 @@ STRINGS = {
     "rule.step": "The rule's steps, in order, with that gradient substituted:",
     "rule.decay": "Collected in $w_i$: the weight is multiplied by a constant below one at every "
                   "step — hence the name weight decay:",
-    "rule.sign0": "$|w_i|$ is not differentiable at $0$: the update uses "
-                  "$\\operatorname{{sign}}(0) = 0$, so a weight that is exactly zero feels no pull.",
+    "rule.sign0": "$|w_i|$ is not differentiable at $0$: the update uses $\\operatorname{{sign}}(0) = 0$, so a weight that is exactly zero feels no pull.",
 
     # claims
     "claims.proved": "proved by SymPy",
     "claims.failed": "NOT confirmed by SymPy",
     "claim.sigmoid.vanishing": "The derivative of the sigmoid vanishes at both ends: it saturates, "
                                "and gradients that pass through it vanish.",
-    "claim.sigmoid.logsigmoid": "Its logarithm is $s - \\log(1 + e^s)$, and that derivative tends "
-                                "to 1 as $s \\to -\\infty$: the log does not saturate.",
+    "claim.sigmoid.logsigmoid": "Its logarithm is $x - \\log(1 + e^x)$ (the notes' second plot), and "
+                                "that derivative tends to 1 as $x \\to -\\infty$: the log does not "
+                                "saturate.",
     "claim.softmax.sum": "The outputs are positive and sum to one: a probability distribution.",
     "claim.log_softmax.lse": "LogSoftMax is $x_i$ minus the log-sum-exp of the row.",
-    "claim.cross_entropy.grad": "The gradient of cross-entropy is the softmax minus the one-hot "
-                                "target (divided by the batch size for the mean).",
     "claim.duplicate.sum": "When back-propagating through a duplicate, the gradients are summed.",
     "claim.add.pass": "Add passes the gradient unchanged to both inputs.",
     "claim.max.route": "Max routes the gradient to the input that won; the notes' convention sends "
                        "it to $X_1$ only where $X_1 > X_2$.",
     "claim.relu.zero": "The notes' cases leave ReLU's derivative at $x = 0$ to \"otherwise\": "
                        "the gradient passes at $x = 0$, the convention used here.",
-    "claim.sgd_l2.notes": "Correction to the notes: they write $\\partial R/\\partial w_i = 2 w_i$ "
-                          "without defining $R$. With $R(w) = \\Vert w \\Vert^2$ that is right, and "
-                          "the penalty in $L$ is $\\alpha R$, whose derivative is $2 \\alpha w_i$.",
+    "claim.sgd_l2.notes": "Correction to the notes: they write $\\partial R/\\partial w_i = 2 w_i$ without defining $R$. These pages define $R(w) = \\Vert w \\Vert^2$ everywhere — then $2 w_i$ is right — and the penalty in $L$ is $\\alpha R$, whose derivative is $2 \\alpha w_i$.",
     "fig.sigmoid": "The sigmoid and its derivative: flat, so the gradient vanishes, at both ends.",
     "fig.softplus": "$\\log(1 + e^s)$: $0$ for very negative $s$, $s$ for large $s$ — no saturation.",
     "fig.activation": "{title} and its derivative (from the generated backward).",
@@ -132,49 +124,49 @@ STRINGS = {
     'title.max': 'Max',
     'about.max': '$Y = \\max(X_1, X_2)$, elementwise, written as the notes write it: $X_1$ where $X_1 > X_2$, $X_2$ otherwise.',
     'title.sigmoid': 'Sigmoid',
-    'about.sigmoid': 'The logistic sigmoid $h(s) = 1/(1 + e^{-s})$, the softmax of a single value.',
+    'about.sigmoid': "The logistic sigmoid $\\sigma(x) = 1/(1 + e^{-x})$, with output $y = \\sigma(x)$ (the notes write $h(s)$). The notes call it the softmax function for one value; precisely, it is the first component of the softmax of the pair $(x, 0)$ (checked below).",
     'title.tanh': 'Tanh',
     'about.tanh': 'The hyperbolic tangent, one of the activations ReLU replaced in deep networks.',
     'title.softmax': 'SoftMax',
     'about.softmax': 'Turns a row of numbers into positive numbers that sum to one, $y_i = e^{x_i} / \\sum_j e^{x_j}$, one row per sample.',
     'title.log_softmax': 'LogSoftMax',
-    'about.log_softmax': "The logarithm of softmax, $\\log y_i = x_i - \\log \\sum_j e^{x_j}$: the notes' cure for softmax's vanishing gradient.",
+    'about.log_softmax': "The logarithm of softmax, $\\log y_i = x_i - \\log \\sum_j e^{x_j}$. The notes present it as the cure for softmax's vanishing gradient; what it does and does not cure is checked below.",
     'title.cross_entropy': 'Cross-entropy',
     'about.cross_entropy': "The negative log-likelihood of LogSoftMax with integer class targets $t_b$, averaged over the batch — what PyTorch's `cross_entropy` computes.",
     'title.mse': 'Mean squared error',
     'about.mse': "The squared error averaged over every element (PyTorch's default reduction).",
     'title.l2_penalty': 'L2 penalty',
-    'about.l2_penalty': '$R(w) = \\alpha \\Vert w \\Vert^2$, added to the cost for weight decay.',
+    'about.l2_penalty': 'The penalty $\\alpha R(w)$ with $R(w) = \\Vert w \\Vert^2$ (the $R$ of the notes\' $\\partial R/\\partial w_i = 2 w_i$), added to the cost for weight decay.',
     'title.l1_penalty': 'L1 penalty',
-    'about.l1_penalty': '$R(w) = \\alpha \\sum_i |w_i|$ (Lasso): it shrinks useless weights to zero.',
+    'about.l1_penalty': 'The penalty $\\alpha R(w)$ with $R(w) = \\sum_i |w_i|$ (Lasso). The notes say that useless weights shrink to $0$. With plain (subgradient) SGD they do not settle there: they jump around $0$ by about $\\eta\\alpha$; the proximal step, a soft threshold, sets them exactly to $0$ (see SGD with L1 regularisation).',
     'title.sgd': 'SGD',
     'about.sgd': 'Minibatch stochastic gradient descent: $w \\leftarrow w - \\eta\\, \\partial L / \\partial w$.',
     'title.sgd_l2': 'SGD with L2 weight decay',
-    'about.sgd_l2': "The notes' L2 regularisation: $L(S, w) = C(S, w) + \\alpha \\Vert w \\Vert^2$.",
+    'about.sgd_l2': "The notes' L2 regularisation: $L(S, w) = C(S, w) + \\alpha R(w)$ with $R(w) = \\Vert w \\Vert^2$.",
     'title.sgd_l1': 'SGD with L1 regularisation',
-    'about.sgd_l1': 'The same with $\\alpha \\sum_i |w_i|$ instead of $\\alpha \\Vert w \\Vert^2$.',
+    'about.sgd_l1': 'The same with $R(w) = \\sum_i |w_i|$ instead of $\\Vert w \\Vert^2$.',
     'title.momentum': 'SGD with momentum',
     'about.momentum': "A velocity $v$ accumulates the gradients: $v \\leftarrow \\mu v + \\partial L/\\partial w$, $w \\leftarrow w - \\eta v$ (PyTorch's convention).",
     'title.adam': 'Adam',
-    'about.adam': 'Adam adapts the step per weight from running averages of the gradient and of its square, corrected for their bias towards zero at the start.',
+    'about.adam': 'Adam adapts the step per weight from running averages of the gradient ($m$) and of its square ($v$). Both start at $0$, so they are biased towards $0$ in the first steps; dividing by $1 - \\beta^t$ gives the corrected $\\hat{m}$, $\\hat{v}$. The caller counts the steps: $t = 1$ at the first.',
     'title.dropout': 'Dropout',
-    'about.dropout': 'During training, dropout sets each input to zero with probability $p$ and scales the survivors by $1/(1-p)$; at evaluation it is the identity. The mask $m_i \\in \\{0, 1\\}$ is an input (drawn from a seeded generator), so the backward is exact.',
+    'about.dropout': 'During training, dropout sets each input to zero with probability $p$ and scales the survivors by $1/(1-p)$; at evaluation it is the identity. The mask $m_i \\in \\lbrace 0, 1 \\rbrace$ is an input (drawn by a random generator with a fixed seed), so the backward is exact.',
     'title.normalize': 'Input normalisation',
-    'about.normalize': 'Each channel $i$ is centred on its mean $m_i$ and divided by $\\max(\\sigma_i, \\epsilon)$, so that it has mean zero and unit variance; $\\epsilon$ avoids a division by zero. Here $m$ and $\\sigma$ come from the batch, so the gradient flows through them too.',
+    'about.normalize': 'Each channel $i$ is centred on its mean $m_i$ and divided by $s_i = \\max(\\sigma_i, \\epsilon)$; $\\epsilon$ avoids a division by zero. The notes take $m$ and $\\sigma$ from the whole dataset, once: then they are constants. This module takes them from the batch (batch normalisation without scale and shift), so the gradient flows through them too. Both cases are derived below, each named.',
     'claim.dropout.mean': 'With the rescaling, the expected output equals the input, so the network sees the same scale at training and evaluation; the notes omit the factor $1/(1-p)$, without which the expectation is $(1-p)\\,x$.',
     'claim.normalize.stats': 'After normalisation each channel has mean zero and, where $\\sigma > \\epsilon$, variance one.',
     'title.digits_mlp': 'A digits classifier, as a graph',
     'title.kaiming': 'Kaiming initialisation',
     'about.kaiming': "The weights are drawn at random, neither too large nor too small, so that each layer's output has roughly the variance of its input. Kaiming initialisation, which works well for deep ReLU networks, takes the standard deviation of the weights inversely proportional to the square root of the number of inputs.",
-    'kaiming.sum': 'For one output $y = \\sum_{{j=1}}^{{n}} w_j x_j$ with independent weights of mean zero, `sympy.stats` computes the variance of three terms:',
-    'kaiming.general': 'Each term contributes $\\mathrm{{Var}}(w)\\,\\mathbb{{E}}[x^2]$, so for $n$ inputs:',
-    'kaiming.relu': "If $x$ is the ReLU of a pre-activation $z \\sim \\mathcal{{N}}(0, \\sigma^2)$, half of $z$'s mass is cut to zero:",
+    'kaiming.sum': 'For one output $y = \\sum_{{j=1}}^{{n}} w_j x_j$ with independent weights of mean zero, `sympy.stats` computes the variance of three terms. The inputs need not have mean zero (the outputs of a ReLU do not): here they have mean $\\mu$.',
+    'kaiming.general': 'Each term contributes $\\mathrm{{Var}}(w)\\,\\mathbb{{E}}[x^2]$ (with $\\mathbb{{E}}[x^2] = \\sigma_x^2 + \\mu^2$; only the weights need mean zero), so for $n$ inputs:',
+    'kaiming.relu': "If $x$ is the ReLU of a pre-activation $z \\sim \\mathcal{{N}}(0, \\sigma^2)$, half of $z$'s probability is cut to zero:",
     'kaiming.solve': 'Keeping $\\mathrm{{Var}}(y) = \\sigma^2$ from one layer to the next, $n\\,\\mathrm{{Var}}(w)\\,\\sigma^2/2 = \\sigma^2$, gives',
     'kaiming.figure': 'Variance of the pre-activations through 20 ReLU layers of width 256 (the generated Linear and ReLU code): only $\\sqrt{{2/n}}$ keeps it constant; $1/\\sqrt{{n}}$ halves it at every layer and 0.01 kills it.',
     'kaiming.code': 'The generated initialiser (its standard deviation is the expression above, printed):',
     'title.schedules': 'Learning-rate schedules',
-    'about.schedules': 'The learning rate should fall as training goes on. Each schedule is a SymPy expression of the epoch (or step) $t$; SymPy shows it never increases, and the printer turns it into a numpy function.',
-    'schedules.item': '`{name}` — decreasing: {verdict}.',
+    'about.schedules': 'The learning rate should fall as training goes on. Each schedule is a SymPy expression of the epoch (or step) $t$; SymPy proves from the sign of its slope that it never increases (the cosine on $0 \\le t \\le T$ only), and the printer turns it into a numpy function.',
+    'schedules.item': '`{name}` — never increasing: {verdict}.',
     'schedules.yes': 'proved by SymPy',
     'schedules.no': 'NOT confirmed by SymPy',
     'schedules.figure': 'The four schedules over 50 epochs, drawn with the generated functions.',
@@ -189,4 +181,430 @@ STRINGS = {
     'network.col.module': 'module',
     'network.col.inputs': 'inputs',
     'network.col.shape': 'output shape',
+    # navigation, index parts, books
+    "nav.prev": "← {title}",
+    "nav.next": "{title} →",
+    "nav.index": "Index",
+    "nav.language": "English",
+    "nav.video": "Lecture video at {time}",
+    "index.part.example": "A concrete example of backpropagation and the basic modules",
+    "index.part.softmax": "LogSoftMax vs. SoftMax",
+    "index.part.tricks": "Practical tricks for backpropagation",
+    "index.part.reference": "Reference",
+    "index.video": "lecture video",
+    "book.answers": "Answers to the exercises",
+
+    # the key result, the notation
+    "key.title": "Key result",
+    "notation.title": "Notation",
+    "notation.col.symbol": "symbol",
+    "notation.col.meaning": "meaning",
+    "notation.col.shape": "shape",
+    "notation.any": "any shape",
+    "notation.input": "the input `{name}`",
+    "notation.classes": "the integer class indices `{name}` (not differentiated)",
+    "notation.mask": "the dropout mask `{name}`: 0 or 1 per element (not differentiated)",
+    "notation.output": "the output",
+    "notation.loss": "the output: a scalar loss",
+    "notation.g": "the upstream gradient $\\partial C/\\partial {y}$ (`dout` in the code)",
+    "notation.cost": "the cost: the scalar at the end of the network",
+    "notation.stat.m": "the mean of channel $i$ over the batch",
+    "notation.stat.v": "the variance of channel $i$ over the batch",
+    "notation.stat.sigma": "the standard deviation of channel $i$",
+    "notation.stat.s": "the divisor $\\max(\\sigma_i, \\epsilon)$",
+    "notation.param.p": "the probability of dropping an input (default {default})",
+    "notation.param.alpha": "the strength of the penalty (default {default})",
+    "notation.param.eps": "the floor of the divisor (default {default})",
+    "notation.param.lr": "the learning rate $\\eta$ (default {default})",
+    "notation.param.mu": "the momentum (default {default})",
+    "notation.param.beta1": "the decay of the gradient's running mean (default {default})",
+    "notation.param.beta2": "the decay of the squared gradient's running mean (default {default})",
+    "notation.out_index": "indices of an element of the output",
+    "notation.in_index": "indices of an element of an input",
+    "notation.delta": "the Kronecker delta: $1$ if $i = j$, else $0$",
+    "notation.rule.w": "one weight (the update is the same for every weight)",
+    "notation.rule.grad": "the gradient of the cost, from back-propagation (`grad`)",
+    "notation.rule.loss_grad": "the gradient of the loss $L$ the rule descends",
+    "notation.rule.R": "the regulariser; the penalty is $\\alpha R(w)$",
+    "notation.rule.state.velocity": "the velocity, a running sum of gradients (starts at $0$)",
+    "notation.rule.state.m": "the running mean of the gradient (starts at $0$)",
+    "notation.rule.state.v": "the running mean of the squared gradient (starts at $0$)",
+    "notation.rule.counter": "the step number, counted by the caller: $t = 1$ at the first step",
+
+    # steps that changed
+    "partial.intro_scalar": "SymPy differentiates the loss $L$ with respect to one element ${x}$ of the "
+                            "input `{name}`. Each Kronecker delta $\\delta$ says where two indices must agree:",
+    "jacobian.same": "Here there is no sum to evaluate: the partial derivative above already is the entry "
+                     "of the Jacobian $\\partial {y} / \\partial {base}$.",
+    "h.cases": "Two cases: the notes' fixed statistics, and the batch's",
+    "cases.fixed": "**The notes' case: statistics of the dataset.** The notes compute $m$ and $\\sigma$ once, "
+                   "on the whole training set; for the network they are constants, and normalisation "
+                   "is a fixed affine map. Its gradient is the forward's derivative with the statistics "
+                   "held fixed:",
+    "cases.batch": "**The batch case (batch normalisation).** With $m$ and $\\sigma$ computed from the batch "
+                   "itself, every input moves them too, and the gradient carries two more terms: it is "
+                   "centred over the batch, and its component along $y$ is removed:",
+
+    # the worked example
+    "h.example": "A worked example",
+    "example.intro": "Small inputs with short decimals (and an upstream gradient $g$), so every number can "
+                     "be redone by hand:",
+    "example.col.symbol": "symbol",
+    "example.col.code": "in the code",
+    "example.col.value": "value",
+    "example.col.quantity": "quantity",
+    "example.col.generated": "generated code (`symbp.load`)",
+    "example.col.formula": "the formulas above, evaluated",
+    "example.side": "The forward and backward computed by the generated numpy code, and the same "
+                    "quantities from the formulas of this page (SymPy's expressions evaluated at these "
+                    "inputs), side by side:",
+    "example.byhand": "Exercise 1 below redoes the first entry by hand.",
+    "rule.example.intro": "One step with zero initial state and {params}:",
+
+    # PyTorch
+    "h.torch": "Cross-check with PyTorch",
+    "torch.intro": "The worked example through the generated code and through PyTorch's autograd; the "
+                   "script asserts that both give the same output and the same gradients.",
+    "pitfall.linear": "Pitfall: PyTorch's `Linear` stores its weight as (out, in), like $W$ here: "
+                      "$Y = X W^\\top + b$. A weight stored as (in, out) needs `x @ W` and the gradient "
+                      "$X^\\top G$ instead.",
+    "pitfall.relu": "Pitfall: PyTorch's ReLU has derivative $0$ at exactly $x = 0$; the notes' cases, and "
+                    "this page, pass the gradient there. Both are valid subgradients; the example avoids "
+                    "$x = 0$ so the two agree.",
+    "pitfall.duplicate": "Pitfall: in PyTorch a tensor used twice is duplicated implicitly, and autograd "
+                         "sums the gradients for you — that sum is this module's backward.",
+    "pitfall.add": "Pitfall: with broadcasting (a bias added to every row), the broadcast input's "
+                   "gradient is summed over the broadcast axes; PyTorch does this for you.",
+    "pitfall.max": "Pitfall: at a tie $x_1 = x_2$ PyTorch's `torch.maximum` gives half of the gradient to "
+                   "each input; the notes give all of it to $x_2$. The example has no tie.",
+    "pitfall.sigmoid": "Pitfall: for a binary classifier, do not apply a sigmoid and then `BCELoss`; use "
+                       "`BCEWithLogitsLoss` on the logit, which never saturates (the log of the sigmoid, "
+                       "checked above).",
+    "pitfall.tanh": "Pitfall: `torch.tanh` saturates like the sigmoid; in deep stacks prefer ReLU.",
+    "pitfall.softmax": "Pitfall: never take `torch.log(torch.softmax(z))`: use `torch.log_softmax(z)`, "
+                       "which subtracts the row maximum first and does not underflow.",
+    "pitfall.log_softmax": "Pitfall: `nn.NLLLoss` expects log-probabilities, i.e. the output of "
+                           "`log_softmax`; `nn.CrossEntropyLoss` expects the logits and applies "
+                           "`log_softmax` itself.",
+    "pitfall.cross_entropy": "Pitfall: `CrossEntropyLoss` takes the logits, not probabilities: passing the "
+                             "output of a softmax applies a second softmax, silently — no error, slower "
+                             "training.",
+    "pitfall.mse": "Pitfall: `mse_loss` averages over all $B n$ elements by default (as here); "
+                   "`reduction='sum'` multiplies the gradient by $B n$.",
+    "pitfall.l2_penalty": "Pitfall: PyTorch's `weight_decay=λ` adds $\\lambda w$ to the gradient: it "
+                          "matches $\\alpha \\Vert w \\Vert^2$ with $\\lambda = 2\\alpha$.",
+    "pitfall.l1_penalty": "Pitfall: PyTorch has no L1 option in its optimisers; adding $\\alpha \\sum |w|$ to "
+                          "the loss gives this subgradient, which does not make weights exactly zero.",
+    "pitfall.dropout": "Pitfall: `F.dropout` draws its own mask and scales by $1/(1-p)$ in training mode; "
+                       "`model.eval()` turns it into the identity. The check passes the mask explicitly.",
+    "pitfall.normalize": "Pitfall: `torch.std` divides by $B - 1$ by default; the notes (and "
+                         "`BatchNorm`) divide by $B$ — `unbiased=False`. `BatchNorm` also learns a scale "
+                         "and a shift, and keeps running statistics for evaluation.",
+
+    # the numeric check, folded
+    "check.summary": "{n} checks against central finite differences, all passed; the largest relative "
+                     "error is {worst}.",
+    "check.summary_failed": "{n} checks against central finite differences; some FAILED (largest relative "
+                            "error {worst}).",
+    "check.details": "How it was checked, and every check",
+
+    # exercises
+    "h.exercises": "Exercises",
+    "ex.label": "Exercise",
+    "ex.solution": "Solution",
+    "ex.answer_on": "answer on page",
+    "ex.byhand.q": "In the worked example, compute the first entry of $\\partial C/\\partial {x}$ by hand "
+                   "from the formula of the chain rule.",
+    "ex.byhand.a": "The numbers of the worked example put into the formula; the result is the first "
+                   "entry of the generated code's column in the table above.",
+    "ex.derive.q.module": "Derive it yourself: write $\\partial C/\\partial {wrt}$ in symbp's expression "
+                          "language (`g` for the upstream gradient, `y` for the output, the inputs by name, "
+                          "numpy notation), then check it with `symbp check`.",
+    "ex.derive.q.expr": "Derive it yourself: for the module `{expr}`, write $\\partial C/\\partial {wrt}$ in "
+                        "symbp's expression language (`g` for the upstream gradient, the inputs by name, "
+                        "numpy notation), then check it with `symbp check`.",
+    "ex.derive.a": "One answer (any algebraically equal form is accepted); the command checks it against "
+                   "the derivation and prints a counterexample if it is wrong:",
+
+    # claims added
+    "claim.sigmoid.pair": "The notes: \"the logistic sigmoid function, which is the softmax function for "
+                          "one value\". Precisely: it is the first component of the softmax of the pair "
+                          "$(x, 0)$.",
+    "claim.log_softmax.saturation": "The notes: log-softmax was introduced \"to solve the vanishing gradient "
+                                    "created by softmax\". Precisely (two classes, logits $(x, 0)$, "
+                                    "$p = \\sigma(x)$): softmax itself still saturates — its slope "
+                                    "$p(1-p)$ vanishes as the prediction $p \\to 0$ — but the log of it "
+                                    "has slope $1 - p \\to 1$: with the log (cross-entropy), a confidently "
+                                    "wrong prediction still gets a full-size gradient.",
+
+    # update rules
+    "rule.step_state": "The rule's steps, in order, with that gradient substituted (the state starts at "
+                       "$0$):",
+    "h.l1.oscillation": "Does L1 make weights exactly zero?",
+    "l1.oscillation": "Not with this update. With $\\partial C/\\partial w = 0$, $\\eta = \\alpha = 0.1$ and "
+                      "a small weight, the generated step subtracts $\\eta\\alpha = 0.01$ times its sign: "
+                      "the weight crosses zero and then jumps around it by about $\\eta\\alpha$:",
+    "l1.col.step": "step",
+    "l1.col.w": "$w$",
+    "l1.prox": "The proximal step of the penalty (soft thresholding) does set small weights exactly to "
+               "zero: take the plain gradient step $u_i$, then shrink it towards zero by $\\eta\\alpha$, "
+               "stopping at zero (SymPy's expression, checked as the minimiser of "
+               "$\\tfrac12 (v - u)^2 + \\eta\\alpha |v|$):",
+
+    # key results
+    "key.linear": "Batch form of the notes' $\\frac{{dC}}{{dX}} = W^\\top \\frac{{dC}}{{dY}}$ and "
+                  "$\\frac{{dC}}{{dW}} = \\frac{{dC}}{{dY}} X^\\top$, one sample per row ($G = \\partial C/\\partial Y$): "
+                  "the gradient goes back through $W$; the gradient of $W$ is what arrives times what came "
+                  "in, summed over the batch; the bias sums $G$ over the batch.",
+    "key.relu": "ReLU routes: the gradient passes where the input was non-negative and is cut to zero "
+                "elsewhere.",
+    "key.duplicate": "A copy in the forward is a sum in the backward: the gradients of all branches add up.",
+    "key.add": "Add distributes: each input receives the upstream gradient unchanged.",
+    "key.max": "Max routes: the whole gradient goes to the input that won ($x_1$ only where $x_1 > x_2$).",
+    "key.sigmoid": "$\\sigma' = y(1 - y)$: computed from the output alone, at most $1/4$, and close to $0$ "
+                   "where the sigmoid saturates.",
+    "key.tanh": "$\\tanh' = 1 - y^2$: from the output alone, close to $0$ where tanh saturates at $\\pm 1$.",
+    "key.softmax": "Each row's Jacobian is $\\operatorname{{diag}}(y) - y y^\\top$; the backward never builds "
+                   "it: $\\partial C/\\partial x = y \\odot (g - \\langle g, y\\rangle)$, row by row.",
+    "key.log_softmax": "The backward is $g$ minus the softmax times the row sum of $g$. The forward subtracts "
+                       "the row maximum $a$ before exponentiating (the log-sum-exp shift): the same value, "
+                       "and no overflow.",
+    "key.cross_entropy": "Prediction minus target: $\\partial C/\\partial z = g\\,(\\operatorname{{softmax}}(z) - "
+                         "\\text{{one-hot}}(t))/B$.",
+    "key.mse": "The error itself, scaled: $2 (p - t) / (B n)$ times $g$.",
+    "key.l2_penalty": "$2\\alpha w$: each weight is pulled towards zero in proportion to its size.",
+    "key.l1_penalty": "$\\alpha \\operatorname{{sign}}(w)$: the same pull towards zero whatever the size of the "
+                      "weight.",
+    "key.dropout": "The backward reuses the forward's mask: dropped inputs get no gradient, kept ones get "
+                   "$g/(1-p)$.",
+    "key.normalize": "With the dataset's statistics (the notes' case) normalisation is a fixed affine map: "
+                     "$\\partial C/\\partial x = g / \\max(\\sigma, \\epsilon)$. With the batch's statistics "
+                     "the gradient also flows through $m$ and $\\sigma$.",
+    "key.sgd": "Step against the gradient, scaled by the learning rate.",
+    "key.sgd_l2": "Weight decay: each step multiplies $w$ by $1 - 2\\eta\\alpha$ before the usual gradient step.",
+    "key.sgd_l1": "A constant pull $\\eta\\alpha \\operatorname{{sign}}(w)$ towards zero on top of the gradient "
+                  "step.",
+    "key.momentum": "The velocity is a running sum of gradients; the weights move along it.",
+    "key.adam": "A step per weight: the mean gradient divided by the root of the mean squared gradient, "
+                "both bias-corrected, so the first steps have size about $\\eta$ whatever the gradient's "
+                "scale.",
+    "key.chain_rule": "Back-propagation multiplies a row vector by a Jacobian at each node: "
+                      "$(1\\times N) = (1\\times M)(M\\times N)$.",
+    "key.dag": "Where a value feeds several nodes, its gradient is the sum of the gradients along every path.",
+    "key.kaiming": "$\\operatorname{{std}}(w) = \\sqrt{{2/n_{{\\mathrm{{in}}}}}}$ keeps the variance constant through "
+                   "ReLU layers.",
+
+    # module and rule exercises
+    "ex.linear.q": "Why is $\\partial C/\\partial b$ a sum over the batch? What would be wrong with returning "
+                   "$G$ itself?",
+    "ex.linear.a": "$b$ is added to every row: one parameter used $B$ times (a duplicate), so its gradient is "
+                   "the sum of the $B$ rows of $G$. $G$ has shape $B \\times m$; $b$ has shape $m$.",
+    "ex.relu.q": "PyTorch's ReLU passes no gradient at exactly $x = 0$; the notes' cases pass it. Does it "
+                 "matter for training?",
+    "ex.relu.a": "Hardly ever: with real-valued data an input is exactly $0$ almost never. Both are valid "
+                 "subgradients of $\\max(x, 0)$ at $0$ (any value in $[0, 1]$ is).",
+    "ex.duplicate.q": "A value is read by three nodes. What does back-propagation do with the three gradients "
+                      "it receives, and why?",
+    "ex.duplicate.a": "It adds them: reading a value three times duplicates it into three copies, and the "
+                      "backward of a duplicate is the sum.",
+    "ex.add.q": "In $Y = X_1 + X_2$, $X_2$ has shape $1 \\times n$ and is broadcast over a batch "
+                "$B \\times n$. What is $\\partial C/\\partial X_2$?",
+    "ex.add.a": "A broadcast is a duplicate: the sum of $G$ over the batch, $\\mathbf{{1}}^\\top G$ "
+                "($1 \\times n$).",
+    "ex.max.q": "At a tie $x_1 = x_2$, which input gets the gradient under the notes' convention, and which "
+                "under PyTorch's `torch.maximum`?",
+    "ex.max.a": "The notes: all of it to $x_2$ (the \"else\" branch). `torch.maximum`: half to each.",
+    "ex.sigmoid.q": "Where is $\\sigma'$ largest, and how large? What does it mean for a stack of ten "
+                    "sigmoid layers?",
+    "ex.sigmoid.a": "At $x = 0$, where $y = 1/2$: $y(1 - y) = 1/4$. Each layer multiplies the gradient by at "
+                    "most $1/4$ (times its weights), so ten layers by at most $4^{{-10}} \\approx 10^{{-6}}$: "
+                    "the vanishing gradient of the figure above.",
+    "ex.tanh.q": "Show that $\\tanh(x) = 2\\sigma(2x) - 1$, and deduce $\\tanh'$ from $\\sigma'$.",
+    "ex.tanh.a": "$2\\sigma(2x) - 1 = (1 - e^{{-2x}})/(1 + e^{{-2x}}) = \\tanh x$. Then $\\tanh'(x) = "
+                 "4\\sigma'(2x) = 4\\sigma(2x)(1 - \\sigma(2x)) = (1 + y)(1 - y) = 1 - y^2$: the key result.",
+    "ex.softmax.q": "Why is $\\partial C/\\partial x$ zero when $g$ has the same value in every entry of a row?",
+    "ex.softmax.a": "Softmax does not change when a constant is added to a row. In formulas: with "
+                    "$g_j = c$, $\\langle g, y \\rangle = c \\sum_j y_j = c$, so $y \\odot (g - c) = 0$.",
+    "ex.log_softmax.q": "Compute log-softmax of the row $(1000, 0)$ in float32 without the shift. What goes "
+                        "wrong, and what does the shift give?",
+    "ex.log_softmax.a": "$e^{{1000}}$ overflows to $\\infty$ and $\\infty/\\infty$ is NaN. With $a = 1000$: "
+                        "$\\log(e^0 + e^{{-1000}}) = 0$ to float precision, so log-softmax is $(0, -1000)$.",
+    "ex.cross_entropy.q": "What happens if you give PyTorch's `CrossEntropyLoss` probabilities (the output "
+                          "of a softmax) instead of logits?",
+    "ex.cross_entropy.a": "It applies log-softmax again: the loss is that of a second softmax of numbers in "
+                          "$[0, 1]$, nearly uniform, so the gradients are small and training is slow. No "
+                          "error is raised.",
+    "ex.mse.q": "With `reduction='sum'` instead of the mean, how does the gradient change, and how must the "
+                "learning rate change to compensate?",
+    "ex.mse.a": "It is multiplied by $B n$; divide the learning rate by $B n$.",
+    "ex.l2_penalty.q": "With $\\eta = 0.1$ and $\\alpha = 10^{{-4}}$, by what factor does weight decay shrink a "
+                       "weight at each step?",
+    "ex.l2_penalty.a": "$1 - 2\\eta\\alpha = 0.99998$ per step (and $0.99998^{{1000}} \\approx 0.98$ after 1000 "
+                       "steps, ignoring $C$).",
+    "ex.l1_penalty.q": "Why does plain SGD on the L1 penalty not set weights exactly to zero?",
+    "ex.l1_penalty.a": "Its step is a constant $\\eta\\alpha\\operatorname{{sign}}(w)$: a weight smaller than "
+                       "$\\eta\\alpha$ jumps across zero, and keeps jumping in $[-\\eta\\alpha, \\eta\\alpha]$. "
+                       "The proximal step (the soft threshold on the SGD with L1 page) sets it to exactly zero.",
+    "ex.dropout.q": "At evaluation dropout is the identity. Why must training scale by $1/(1-p)$ for that "
+                    "to be right?",
+    "ex.dropout.a": "So that the expected output in training equals the input: "
+                    "$\\mathbb{{E}}[x m / (1-p)] = x$ (the claim above); otherwise the next layer would see "
+                    "inputs $1/(1-p)$ times larger at evaluation than in training.",
+    "ex.normalize.q": "In the notes, $m$ and $\\sigma$ are computed once on the training set. Which formula "
+                      "of this page is the gradient then, and why is it simpler?",
+    "ex.normalize.a": "The fixed-statistics one, $g / \\max(\\sigma, \\epsilon)$: the statistics are "
+                      "constants, so nothing flows through them.",
+    "ex.sgd.q": "If the cost is multiplied by 2, how must $\\eta$ change for SGD to make the same steps?",
+    "ex.sgd.a": "Halved: the step is $\\eta\\, \\partial C/\\partial w$.",
+    "ex.sgd_l2.q": "Show that the L2 step equals the weight-decay form, and give the `weight_decay` "
+                   "$\\lambda$ of PyTorch's SGD that matches $\\alpha$.",
+    "ex.sgd_l2.a": "$w - \\eta(\\partial C/\\partial w + 2\\alpha w) = (1 - 2\\eta\\alpha) w - \\eta\\, "
+                   "\\partial C/\\partial w$. PyTorch adds $\\lambda w$ to the gradient: $\\lambda = 2\\alpha$.",
+    "ex.sgd_l1.q": "A weight is $0.0123$, $\\partial C/\\partial w = 0$, $\\eta = \\alpha = 0.1$. What do two "
+                   "steps give with the subgradient rule, and with the soft threshold?",
+    "ex.sgd_l1.a": "Subgradient: $0.0023$, then $-0.0077$ (the table above). Soft threshold: $0.0023$, then "
+                   "exactly $0$, since $|0.0023| < \\eta\\alpha = 0.01$.",
+    "ex.momentum.q": "With a constant gradient $d$, which velocity does momentum reach, and what is the "
+                     "effective learning rate?",
+    "ex.momentum.a": "$v = \\mu v + d$ settles at $v = d/(1 - \\mu)$: steps of $\\eta d/(1-\\mu)$, ten times "
+                     "larger for $\\mu = 0.9$.",
+    "ex.adam.q": "At the first step ($t = 1$, $m = v = 0$), what is the size of Adam's step for each weight, "
+                 "whatever its gradient?",
+    "ex.adam.a": "$\\hat{{m}} = d$ and $\\hat{{v}} = d^2$ for a gradient $d$, so the step is "
+                 "$\\eta d/(|d| + \\epsilon) \\approx \\eta \\operatorname{{sign}}(d)$: about $\\eta$ for every "
+                 "weight — the worked example shows it.",
+    "ex.digits_mlp.q": "Which gradients does this network's backward not return, and why?",
+    "ex.digits_mlp.a": "Those of `target` and `mask` (integer classes and the dropout mask are not "
+                       "differentiable) and of `x` (data, not a parameter): only the parameters are trained.",
+    "ex.chain_rule.q": "The notes warn that the graph may depend on the data. Does the bookkeeping change?",
+    "ex.chain_rule.a": "No: each forward pass builds its own graph and back-propagation reverses that graph. "
+                       "The products of Jacobians are the same; only the graph differs from one input to "
+                       "the next.",
+    "ex.dag.q": "Why must back-propagation visit the nodes in reverse topological order?",
+    "ex.dag.a": "A value's gradient is complete only when every node that reads it has sent its "
+                "contribution; reverse topological order (the notes' partial order) guarantees that.",
+    "ex.kaiming.q": "For tanh instead of ReLU (zero-mean inputs, tanh close to the identity near $0$), no half "
+                    "of the distribution is cut. Which $\\mathrm{{Var}}(w)$ keeps the variance?",
+    "ex.kaiming.a": "Then $\\mathbb{{E}}[x^2] \\approx \\mathrm{{Var}}(z)$, so $n\\,\\mathrm{{Var}}(w) = 1$: "
+                    "$\\mathrm{{Var}}(w) = 1/n$ (LeCun, or Xavier, initialisation).",
+    "ex.schedules.q": "What does the cosine schedule do after $T$, and why must $T$ be the number of epochs "
+                      "of the training?",
+    "ex.schedules.a": "It rises again (its slope is $\\ge 0$ for $T < t < 2T$, proved above): with $T$ shorter "
+                      "than the training, the learning rate would climb back up.",
+    "ex.tricks.q": "Why did $\\epsilon = 10^{{-5}}$ give a huge test loss while the accuracy barely moved?",
+    "ex.tricks.a": "Some pixels are always $0$ in the training split: $\\sigma = 0$, so they are divided by "
+                   "$\\epsilon$. In the few test images where such a pixel is lit, it becomes $10^5$ times its "
+                   "value: those images get absurd logits and an enormous loss, while the others are "
+                   "classified as before.",
+
+    # the notes' example: G(w) -> C
+    "title.chain_rule": "The notes' example: back-propagation through G(w) → C",
+    "chain_rule.about": "The notes' concrete example: a function $\\bar{{y}} = G(x, w)$ feeds the cost "
+                        "$C(y, \\bar{{y}})$. Here $G(x, w) = W x$ with $x$ of size $3$ and $W$ of size "
+                        "$2 \\times 3$ (so $w$ has $N = 6$ components), and $C = \\Vert \\bar{{y}} - y \\Vert^2$. "
+                        "Multiplying Jacobians turns the forward graph into the graph that computes the "
+                        "gradients backwards; PyTorch and TensorFlow build it automatically.",
+    "chain_rule.figure": "The forward graph (top) and the gradient graph obtained by reversing it (bottom), "
+                         "with the Jacobian each reversed edge multiplies by.",
+    "chain_rule.graph": "Follow the gradient graph from the top node: $\\partial C/\\partial C = 1$, times "
+                        "$\\partial C/\\partial \\bar{{y}}$ on the first edge, times $\\partial G/\\partial w$ on "
+                        "the second.",
+    "h.chain_rule.dims": "The dimensions",
+    "chain_rule.dims": "$\\partial C/\\partial w$ is a row vector of size $1 \\times N$, with $N = {N}$ the "
+                       "number of components of $w$; $\\partial C/\\partial \\bar{{y}}$ is $1 \\times M$, with "
+                       "$M = {M}$ the number of outputs of $G$; $\\partial G/\\partial w$ is $M \\times N$. As "
+                       "SymPy matrices (their shapes conform) and in numbers, below:",
+    "chain_rule.numbers": "Each factor computed by the generated code of $G$ and $C$ (the Jacobian row by "
+                          "row, from backwards of unit vectors), their product, and the gradient the "
+                          "generated code of the whole graph returns:",
+    "chain_rule.data_dependent": "The notes add that the graph may depend on the data (a module chosen by "
+                                 "the length of the input, loops): back-propagation still reverses the graph "
+                                 "each forward pass built, which becomes hard to manage only when the number "
+                                 "of loops grows large.",
+
+    # back-propagation through a DAG
+    "title.dag": "Back-propagation through a DAG",
+    "dag.about": "The notes end on this remark: back-propagation does not need a stack of layers; it works "
+                 "for any directed acyclic graph (DAG) of modules, as long as there is a partial order on "
+                 "them. Here $h = \\operatorname{{Linear}}(x)$, $a = \\operatorname{{ReLU}}(h)$, "
+                 "$s = a + x$ and $C = \\tfrac12 \\Vert s \\Vert^2$: $x$ is read by two nodes.",
+    "dag.figure": "The graph, and the gradient graph obtained by reversing it: $x$ receives two gradients.",
+    "dag.order": "A topological order (every node after the nodes it reads): {order}. Back-propagation "
+                 "visits it backwards.",
+    "dag.fanout": "$x$ reaches $C$ along two paths, directly through the add and through the linear layer "
+                  "and the ReLU. Its gradient is the sum of the two products of Jacobians (SymPy matrices, "
+                  "evaluated with each node's generated code):",
+    "dag.row.direct": "$x$ through the add",
+    "dag.row.through": "$x$ through the linear layer",
+    "dag.row.total": "the sum of the two paths",
+    "dag.row.net": "$\\partial C/\\partial x$ (generated network)",
+
+    # the measured tricks
+    "title.tricks": "The practical tricks, measured",
+    "tricks.about": "The notes list practical tricks. This page measures each one: a small MLP is trained on "
+                    "scikit-learn's digits with the generated code, once with every trick and once with each "
+                    "trick removed or replaced, everything else equal and seeded.",
+    "tricks.setup": "Baseline: 64 inputs, {hidden} hidden ReLU units, 10 classes; {epochs} epochs of SGD on "
+                    "minibatches of {batch}, reshuffled every epoch; learning rate {lr} with a cosine "
+                    "schedule; inputs normalised with the training split's statistics ($\\epsilon = 1$, the "
+                    "pixels range over 0–16); Kaiming initialisation; dropout 0.2; L2 weight decay "
+                    "$10^{{-4}}$; cross-entropy as the NLL of log-softmax. Held-out accuracy and loss on a "
+                    "stratified quarter of the data:",
+    "tricks.col.variant": "variant",
+    "tricks.col.accuracy": "test accuracy",
+    "tricks.col.test_loss": "test loss",
+    "tricks.col.train_loss": "training loss (last epoch)",
+    "tricks.row.baseline": "every trick (baseline)",
+    "tricks.row.no_normalize": "inputs not normalised",
+    "tricks.row.tiny_eps": "normalised with $\\epsilon = 10^{-5}$",
+    "tricks.row.naive_init": "weights drawn from $\\mathcal{N}(0, 1)$ instead of Kaiming",
+    "tricks.row.softmax_log": "loss as the log of softmax, not log-softmax",
+    "tricks.row.no_dropout": "no dropout",
+    "tricks.row.no_l2": "no L2 weight decay",
+    "tricks.row.constant_lr": "constant learning rate (no schedule)",
+    "tricks.figure": "Held-out accuracy after each epoch, for every variant (seeded runs of the generated "
+                     "code).",
+    "h.tricks.reading": "Reading the table",
+    "tricks.read.normalize": "**Normalise the inputs.** The largest effect: raw pixels (0–16) make the first "
+                             "layer's steps far larger in some directions than in others, and SGD with this "
+                             "learning rate barely learns in ten epochs.",
+    "tricks.read.eps": "**Choose $\\epsilon$ for the data's scale.** With $\\epsilon = 10^{{-5}}$ pixels that "
+                       "never light up in the training split are divided by $10^{{-5}}$ when they do in a test "
+                       "image: a few test images get absurd logits, and the test loss explodes while the "
+                       "accuracy barely moves.",
+    "tricks.read.init": "**Initialise with Kaiming.** Weights of variance 1 give pre-activations about "
+                        "$\\sqrt{{n}}$ times too large: the network starts far from a good solution and its "
+                        "losses stay higher.",
+    "tricks.read.softmax": "**Log-softmax rather than the log of softmax.** The same here, to the last digit: "
+                           "the logits stay moderate. The difference appears only when a probability "
+                           "underflows, as in float32 with logits $(0, 50, 100)$:",
+    "tricks.read.dropout": "**Dropout.** Without it the training loss is lower and the test loss higher: the "
+                           "network fits the training split more closely than it generalises.",
+    "tricks.read.l2": "**L2 weight decay.** With $\\alpha = 10^{{-4}}$ and ten epochs, its effect is within the "
+                      "noise of a run.",
+    "tricks.read.schedule": "**Schedules.** Over only ten epochs the cosine schedule lowers the rate too early: "
+                            "the constant rate ends better here. Schedules pay off in long trainings, when the "
+                            "rate must fall to settle into a minimum.",
+    "tricks.col.logit": "logit (float32)",
+    "tricks.col.log_of_softmax": "log(softmax) (generated softmax, then log)",
+    "tricks.col.log_softmax": "generated log_softmax",
+    "tricks.underflow": "The probability of the first class, $e^{{-100}}$, underflows to $0$ in float32, and its "
+                        "log is $-\\infty$; log-softmax subtracts the maximum first and returns $-100$.",
+    "tricks.more": "Not measured here: shuffling (every run reshuffles each epoch) and minibatches (every run "
+                   "uses them); see the notes, and LeCun et al. (1998), \"Efficient BackProp\", for more tricks.",
+
+    # the glossary
+    "title.glossary": "Glossary (English ↔ Vietnamese)",
+    "glossary.about": "The notes' terms, the Vietnamese these pages use for them, the course's Vietnamese "
+                      "page's translation where ours differs, and the calques the Vietnamese pages avoid. "
+                      "The tests hold every Vietnamese page to this table.",
+    "glossary.col.en": "English (the notes)",
+    "glossary.col.vi": "Vietnamese (these pages)",
+    "glossary.col.notes": "the course's Vietnamese page",
+    "glossary.col.avoid": "avoided",
+
+    # schedules
+    "schedules.rises": "Only on $0 \\le t \\le T$: past $T$ the slope changes sign and the cosine rises again "
+                       "(SymPy: $\\sin(\\pi t/T) < 0$ for $T < t < 2T$). The generated function gives {at} at "
+                       "$t = T = 50$ and {after} at $t = 60$.",
 }
