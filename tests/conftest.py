@@ -22,3 +22,13 @@ def require(module_name: str):
         if ON_CI:
             raise
         pytest.skip(f"{module_name} not installed")
+
+
+@pytest.fixture(scope="session")
+def site():
+    """Every output file and every page's blocks, ``(files, registry)``, built once per session."""
+    from symbp.build import collect
+    registry: dict = {}
+    files, ok = collect(registry=registry)
+    assert ok
+    return files, registry

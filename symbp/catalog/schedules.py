@@ -35,22 +35,22 @@ def decreasing(name: str) -> bool:
 
 
 def _cosine_slope_sign(slope, on: sp.Interval) -> str:
-    """The sign of the cosine schedule's slope for ``t = u T``, ``u`` in ``on`` and
-    ``lr0 >= lr_min``: ``slope = c · sin(π u)`` with ``c`` proved ``<= 0``, and the sign of
-    ``sin(π u)`` on ``on`` found by ``solveset``."""
+    """The sign of a cosine schedule's slope for ``t = u T``, ``u`` in ``on``, ``lr0 >= lr_min``:
+    ``slope = c · sin(π u)`` with the sign of ``c`` proved by ``ask`` and the sign of ``sin(π u)`` on
+    ``on`` found by ``solveset``; ``"nonpositive"``, ``"nonnegative"`` or ``"unknown"``."""
     u = sp.Symbol("u", real=True)
     gap = sp.Symbol("gap", nonnegative=True)  # lr0 - lr_min
     in_u = sp.simplify(slope.subs(t, u * T).subs(lr0, lr_min + gap))
     coefficient = sp.simplify(in_u / sp.sin(sp.pi * u))
-    if coefficient.has(u) or not sp.ask(sp.Q.nonpositive(coefficient),
-                                        sp.Q.nonnegative(gap) & sp.Q.positive(T)):
+    facts = sp.Q.nonnegative(gap) & sp.Q.positive(T)
+    if coefficient.has(u):
         return "unknown"
+    c_sign = 1 if sp.ask(sp.Q.nonnegative(coefficient), facts) else \
+        -1 if sp.ask(sp.Q.nonpositive(coefficient), facts) else 0
     sin = sp.sin(sp.pi * u)
-    if sp.solveset(sin < 0, u, on) == sp.S.EmptySet:
-        return "nonpositive"
-    if sp.solveset(sin > 0, u, on) == sp.S.EmptySet:
-        return "nonnegative"
-    return "unknown"
+    s_sign = 1 if sp.solveset(sin < 0, u, on) == sp.S.EmptySet else \
+        -1 if sp.solveset(sin > 0, u, on) == sp.S.EmptySet else 0
+    return {1: "nonnegative", -1: "nonpositive"}.get(c_sign * s_sign, "unknown")
 
 
 def cosine_rises_after() -> bool:

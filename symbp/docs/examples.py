@@ -41,6 +41,11 @@ def number(v: float) -> str:
     return "0" if text in ("-0", "0") else text
 
 
+def param_text(v: float) -> str:
+    """A parameter as written in code (``1e-05``, ``0.5``)."""
+    return f"{float(v):g}"
+
+
 def array_text(a) -> str:
     a = np.asarray(a)
     if a.ndim == 0:
@@ -76,7 +81,7 @@ def example_blocks(w, d, f):
     w.para("example.intro")
     rows = [[f"${names.get(t.name, latex_symbol(t.name))}$", f"`{t.name}`", array_text(p.inputs[t.name])]
             for t in m.inputs]
-    rows += [[f"${latex_symbol(k)}$", f"`{k}`", number(v)] for k, v in p.params.items()]
+    rows += [[f"${latex_symbol(k)}$", f"`{k}`", param_text(v)] for k, v in p.params.items()]
     rows.append(["$g$", "`dout`", array_text(p.g)])
     w.table(["example.col.symbol", "example.col.code", "example.col.value"], rows)
     w.para("example.side")

@@ -11,6 +11,7 @@ Solutions are folded on the web (``<details>``) and collected in an answers sect
 """
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +19,7 @@ import sympy as sp
 
 from .equations import Equation, rel_error, values_of
 from .examples import EXAMPLES, example_point, number
-from .latex import IndexLatex
+from .latex import IndexLatex, display_names, latex
 
 
 @dataclass(frozen=True)
@@ -34,12 +35,13 @@ class Answer:
     params: tuple = ()
 
     def command(self) -> str:
+        answer = shlex.quote(self.answer)
         if not self.expr:
-            return f'symbp check {self.target} --wrt {self.wrt} --answer "{self.answer}"'
+            return f"symbp check {self.target} --wrt {self.wrt} --answer {answer}"
         shapes = "".join(f" --shape {v}={','.join(dims)}" for v, dims in self.shapes)
         params = "".join(f" --param {k}={v}" for k, v in self.params)
-        return (f'symbp check --expr "{self.expr}"{shapes}{params} --wrt {self.wrt} '
-                f'--answer "{self.answer}"')
+        return (f"symbp check --expr {shlex.quote(self.expr)}{shapes}{params} --wrt {self.wrt} "
+                f"--answer {answer}")
 
 
 _QUADRATIC = dict(expr="0.5 * sum(a * w ** 2)", shapes=(("a", ("N",)), ("w", ("N",))))
@@ -54,8 +56,7 @@ DERIVE = {
     "tanh": Answer("x", "g * (1 - y ** 2)", "tanh"),
     "softmax": Answer("x", "y * (g - sum(g * y, axis=-1, keepdims=True))", "softmax"),
     "log_softmax": Answer("x", "g - exp(y) * sum(g, axis=-1, keepdims=True)", "log_softmax"),
-    "cross_entropy": Answer("z", "g * (softmax(z, axis=-1) * sum(t, axis=-1, keepdims=True) - t)",
-                            expr="-sum(t * log_softmax(z, axis=-1))",
+    "cross_entropy": Answer("z", "g * (sigmoid(z) - t)", expr="sum(softplus(z) - t * z)",
                             shapes=(("z", ("B", "n")), ("t", ("B", "n")))),
     "mse": Answer("p", "2 * g * (p - t)", expr="sum((p - t) ** 2)",
                   shapes=(("p", ("B", "n")), ("t", ("B", "n")))),
@@ -71,8 +72,8 @@ DERIVE = {
                      params=(("alpha", 0.1),)),
     "sgd_l1": Answer("w", "alpha * g * where(w > 0, 1, -1)", expr="alpha * sum(abs(w))",
                      shapes=(("w", ("N",)),), params=(("alpha", 0.1),)),
-    "chain_rule": Answer("W", 'g * 2 * einsum("i,j->ij", W @ x - y, x)', expr="sum((W @ x - y) ** 2)",
-                         shapes=(("W", ("m", "n")), ("x", ("n",)), ("y", ("m",)))),
+    "chain_rule": Answer("W", 'g * 2 * einsum("i,j->ij", W @ x - t, x)', expr="sum((W @ x - t) ** 2)",
+                         shapes=(("W", ("m", "n")), ("x", ("n",)), ("t", ("m",)))),
     "dag": Answer("x", "g * ((1 - tanh(x) ** 2) * x + tanh(x))", expr="sum(tanh(x) * x)",
                   shapes=(("x", ("n",)),)),
     "digits_mlp": Answer("W", "(g * where(x @ W.T >= 0, 1, 0)).T @ x", expr="sum(relu(x @ W.T))",
@@ -115,8 +116,7 @@ def by_hand_equation(d, f) -> Equation:
     at = {i.name: 0 for i in step.index}
     value = p.vjp_value(step.vjp, name).reshape(-1)[0]
     code = p.code_backward()[name].reshape(-1)[0]
-    x = f.inputs[name].symbol
-    element = f"{x}_{{{','.join('0' for _ in step.index)}}}"
+    element = latex(step.input.base[tuple(0 for _ in step.index)], display_names(d.module))
     tex = (rf"\frac{{\partial C}}{{\partial {element}}} = "
            rf"{substituted(step.vjp, p.env, at, p.sizes)} = {number(value)}")
     return Equation(tex, (step.vjp,), "the generated numpy backward at the worked example",

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..expr import module
-from ..graph import graph
 
 FIG_SIZE = (5.0, 3.0)
 
@@ -111,22 +109,6 @@ def drawing(g) -> tuple[Graph, Graph]:
     return forward, forward.reversed(grads)
 
 
-def notes_graph() -> tuple[Graph, Graph]:
-    """The notes' first figure, drawn from a symbp graph: ``ȳ = G(x, w)``, ``C(y, ȳ)``."""
-    g = graph("notes")
-    g.input("x", ("n",))
-    g.param("w", ("m", "n"))
-    g.input("y", ("m",))
-    g.node("G", _linear_no_bias(), "w", "x")
-    g.node("C", "mse", "G", "y")
-    g.output("C")
-    return drawing(g)
-
-
-def _linear_no_bias():
-    return module("G", "W @ x", shapes={"W": ("m", "n"), "x": ("n",)})
-
-
 GRAPH_WIDTH = 6.4       # inches: the books include graphs at the text width (6.5 in), unscaled
 GRAPH_FONT = 8.0        # points, so labels print at about 8 pt
 
@@ -152,7 +134,7 @@ def graph_figure(forward: Graph, backward: Graph, edge_labels: dict | None = Non
         for a, b in g.edges:
             ax.annotate("", xy=pos[b], xytext=pos[a],
                         arrowprops=dict(arrowstyle="-|>", color=color, lw=1.2, shrinkA=17, shrinkB=17))
-            label = labels.get((b, a)) if g is backward else None
+            label = labels.get((a, b)) if g is backward else None
             if label:
                 mid = ((pos[a][0] + pos[b][0]) / 2, (pos[a][1] + pos[b][1]) / 2 + 0.18)
                 ax.text(*mid, label, ha="center", va="bottom", fontsize=GRAPH_FONT, color=color)
@@ -164,24 +146,6 @@ def graph_figure(forward: Graph, backward: Graph, edge_labels: dict | None = Non
         ax.set_ylim(min(rows) - 0.6, max(rows) + 0.6)
         ax.axis("off")
     return figure_bytes(fig)
-
-
-def graph_tikz(forward: Graph, backward: Graph) -> str:
-    """The same two graphs as TikZ, for the LaTeX books."""
-    def one(g: Graph, color: str, shift: float) -> list[str]:
-        lines = []
-        for n, label, layer, row in g.nodes:
-            if "∂" in label:
-                text = "$" + label.replace("∂", r"\partial ") + "$"
-            else:
-                text = r"\texttt{" + label.replace("_", r"\_") + "}"
-            lines.append(rf"  \node[draw={color}, rounded corners, thick] ({color}{n}) at "
-                         rf"({shift + layer * 2.4:.1f}, {row:.1f}) {{{text}}};")
-        for a, b in g.edges:
-            lines.append(rf"  \draw[-latex, {color}, thick] ({color}{a}) -- ({color}{b});")
-        return lines
-    body = one(forward, "blue", 0.0) + one(backward, "teal", 7.0)
-    return "\\begin{tikzpicture}[font=\\small]\n" + "\n".join(body) + "\n\\end{tikzpicture}\n"
 
 
 # -- the practical tricks, in numbers ---------------------------------------------------------
@@ -253,5 +217,5 @@ def tricks_plot(curves: dict[str, list], labels: dict[str, str]) -> dict[str, by
     ax.set_xlabel("epoch")
     ax.set_ylabel("test accuracy")
     ax.set_ylim(0, 1)
-    ax.legend(frameon=False, loc="lower right", fontsize=7, ncol=2)
+    ax.legend(frameon=False, loc="center right", fontsize=7, ncol=2)
     return figure_bytes(fig)

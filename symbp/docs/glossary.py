@@ -18,6 +18,7 @@ class Term:
     vi: str
     notes_vi: str = ""          # the course page's translation, where ours differs
     avoid: tuple[str, ...] = ()  # calques and mistranslations no page may use
+    exact: bool = False          # a name (Add, Duplicate): the English matched with its capital
 
 
 GLOSSARY = (
@@ -30,13 +31,13 @@ GLOSSARY = (
     Term("Jacobian", "ma trận Jacobian"),
     Term("chain rule", "quy tắc chuỗi"),
     Term("cost", "hàm chi phí"),
-    Term("loss", "hàm mất mát"),
+    Term("loss", "mất mát"),
     Term("partial derivative", "đạo hàm riêng"),
     Term("derivation", "quá trình tính đạo hàm", avoid=("phép suy ra",)),
     Term("the notes", "bài giảng", "bài viết", avoid=("bài viết",)),
     Term("module", "mô-đun"),
-    Term("Duplicate", "Bản sao", avoid=("Nhân bản", "nhân bản")),
-    Term("Add", "Cộng", "Thêm"),
+    Term("Duplicate", "Bản sao", avoid=("Nhân bản", "nhân bản"), exact=True),
+    Term("Add", "Cộng", "Thêm", exact=True),
     Term("activation function", "hàm kích hoạt", "chức năng kích hoạt", avoid=("chức năng kích hoạt",)),
     Term("saturate", "bão hòa"),
     Term("cross-entropy", "entropy chéo"),
@@ -59,7 +60,7 @@ GLOSSARY = (
     Term("kink", "điểm gãy"),
     Term("subgradient", "dưới gradient"),
     Term("finite differences", "sai phân hữu hạn"),
-    Term("elementwise", "theo từng phần tử"),
+    Term("elementwise", "từng phần tử"),
     Term("upstream gradient", "gradient truyền từ phía trên"),
     Term("vector-Jacobian product", "tích vectơ–Jacobian"),
     Term("directed acyclic graph", "đồ thị có hướng không chu trình", "đồ thị xoay chiều có hướng",

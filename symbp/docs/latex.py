@@ -66,6 +66,13 @@ class IndexLatex(LatexPrinter):
         sep = "" if all(len(s) == 1 for s in subs) and not numbered else ","
         return f"{base}_{{{sep.join(subs)}}}"
 
+    def _print_Pow(self, expr):
+        """A fraction-shaped base (the caller's ``∂C/∂w_i``) in parentheses before its exponent."""
+        base = expr.base
+        if isinstance(base, sp.Indexed) and str(base.base.label) == "grad" and expr.exp != -1:
+            return rf"\left({self._print(base)}\right)^{{{self._print(expr.exp)}}}"
+        return super()._print_Pow(expr)
+
     def _print_KroneckerDelta(self, expr, exp=None):
         a, b = (self._print(x) for x in expr.args)
         sep = "" if len(a) == 1 and len(b) == 1 else ","

@@ -130,7 +130,7 @@ def chain_rule_edges() -> dict:
 
 
 # -- back-propagation through a DAG ------------------------------------------------------------------
-DAG_VALUES = dict(x=[[1.0, -2.0]], W=[[0.5, -1.0], [2.0, 0.25]], b=[0.1, -0.3])
+DAG_VALUES = dict(x=[[1.0, -2.0]], W=[[0.5, 1.0], [2.0, 0.25]], b=[0.1, -0.3])
 
 
 def dag_graph():

@@ -175,7 +175,9 @@ def navigation(ordered: list[Page], k: int, lang: str, langs) -> Block:
     return Block("nav", links=links)
 
 
-def outputs(items, langs) -> dict[str, str | bytes]:
+def outputs(items, langs, registry: dict | None = None) -> dict[str, str | bytes]:
+    """Every file of ``output/``. ``registry``, if given, receives each page's blocks by
+    ``(lang, name)`` — the checked equations the tests tie to the pages' text."""
     derivations = [d for d, _ in items]
     reports = [r for _, r in items]
     files: dict[str, str | bytes] = {
@@ -195,6 +197,8 @@ def outputs(items, langs) -> dict[str, str | bytes]:
         for k, page in enumerate(ordered):
             nav = navigation(ordered, k, lang, langs)
             blocks = page.blocks_of(lang)
+            if registry is not None:
+                registry[(lang, page.name)] = [nav] + blocks + [nav]
             title = _title(page.name, lang, page.fallback_title)
             files[f"md/{lang}/{page.name}.md"] = page_md(page.name, title, [nav] + blocks + [nav], lang,
                                                          derived=page.derived)
@@ -218,7 +222,8 @@ def book(lang: str, sections: list[str], answers: list[str]) -> str:
     s = strings(lang)
     preamble = (r"\usepackage[T5]{fontenc}" "\n" r"\usepackage[utf8]{inputenc}" "\n"
                 r"\usepackage[vietnamese]{babel}") if lang == "vi" else \
-        (r"\usepackage[T1]{fontenc}" "\n" r"\usepackage[utf8]{inputenc}")
+        (r"\usepackage[T5,T1]{fontenc}" "\n" r"\usepackage[utf8]{inputenc}" "\n"
+         r"\usepackage[vietnamese,main=english]{babel}")  # the glossary's Vietnamese
     return render("book.tex.j2", title=tex_text(s["book.title"]), author=tex_text(s["book.author"]),
                   version=__version__, preamble=preamble, graphics="figures/", sections=sections,
                   answers_title=tex_text(s["book.answers"]), answer_files=answers)

@@ -44,13 +44,13 @@ def page_md(name: str, title: str, blocks: list[Block], lang: str, derived: bool
 
 
 def page_tex(name: str, title: str, blocks: list[Block], lang: str = "en") -> str:
-    return render("module.tex.j2", name=name, title=tex_text(title), blocks=tex_blocks(blocks),
+    return render("module.tex.j2", name=name, title=tex_text(title), blocks=tex_blocks(blocks, lang),
                   labels={k: tex_text(v) for k, v in labels(lang).items()}, section=_section(name, lang))
 
 
 def answers_tex(name: str, title: str, blocks: list[Block], lang: str = "en") -> str:
     """The solutions of a page's exercises, for the books' answers section ("" if none)."""
-    exercises = [b for b in tex_blocks(blocks) if b.kind == "exercise"]
+    exercises = [b for b in tex_blocks(blocks, lang) if b.kind == "exercise"]
     if not exercises:
         return ""
     return render("answers.tex.j2", title=tex_text(title), exercises=exercises,
@@ -82,20 +82,21 @@ def colspec(header: list[str], rows: list[list[str]]) -> str:
                    if w else "l" for n, w in zip(longest, wrap))
 
 
-def tex_blocks(blocks: list[Block]) -> list[Block]:
-    return [_tex_block(b) for b in blocks if b.kind != "nav"]
+def tex_blocks(blocks: list[Block], lang: str = "en") -> list[Block]:
+    return [_tex_block(b, lang != "vi") for b in blocks if b.kind != "nav"]
 
 
-def _tex_block(b: Block) -> Block:
+def _tex_block(b: Block, foreign: bool) -> Block:
+    def text(t: str) -> str:
+        return tex_text(t, foreign)
     if b.kind in ("heading", "para", "figure", "box", "details", "exercise"):
         # the books are compiled in tex/ with \graphicspath{figures/}: the PDF twin, by name
         path = b.path.rsplit("/", 1)[-1].replace(".svg", ".pdf")
-        return Block(b.kind, tex_text(b.text), level=b.level, path=path, width=b.width,
-                     children=tex_blocks(b.children), eq=b.eq)
+        return Block(b.kind, text(b.text), level=b.level, path=path, width=b.width,
+                     children=tex_blocks(b.children, "en" if foreign else "vi"), eq=b.eq)
     if b.kind == "table":
-        return TexTable("table", header=[tex_text(h) for h in b.header],
-                        rows=[[tex_text(c) for c in row] for row in b.rows],
-                        colspec=colspec(b.header, b.rows))
+        return TexTable("table", header=[text(h) for h in b.header],
+                        rows=[[text(c) for c in row] for row in b.rows], colspec=colspec(b.header, b.rows))
     return b
 
 
@@ -104,19 +105,26 @@ _SPECIAL = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\
             "∞": r"$\infty$", "−": "$-$", "→": r"$\to$", "←": r"$\leftarrow$", "↔": r"$\leftrightarrow$",
             "≈": r"$\approx$", "·": r"$\cdot$", "≥": r"$\geq$", "≤": r"$\leq$", "×": r"$\times$",
             "σ": r"$\sigma$", "ε": r"$\epsilon$", "η": r"$\eta$", "α": r"$\alpha$", "μ": r"$\mu$",
-            "²": r"$^2$", "√": r"$\surd$", "∂": r"$\partial$", "δ": r"$\delta$", "ŷ": r"$\hat{y}$"}
+            "²": r"$^2$", "√": r"$\surd$", "∂": r"$\partial$", "δ": r"$\delta$", "ŷ": r"$\hat{y}$",
+            "λ": r"$\lambda$"}
 
 
 def _texttt(code: str) -> str:
     """Inline code that may break at spaces and after ``_,(``: long names do not overflow."""
     out = "".join(_SPECIAL.get(ch, ch) for ch in code)
-    for mark in (r"\_", ",", "(", "="):
+    for mark in (r"\_", ",", "(", "=", "."):
         out = out.replace(mark, mark + r"\allowbreak{}")
     return r"\texttt{" + out + "}"
 
 
-def tex_text(text: str) -> str:
-    """Prose with ``$math$``, ```code``` and ``[label](link)`` segments as LaTeX (plain parts escaped)."""
+def _vietnamese(text: str) -> str:
+    """Vietnamese (letters beyond Latin-1) in an English book: set in Vietnamese (T5 encoding)."""
+    return r"\foreignlanguage{vietnamese}{" + text + "}" if re.search("[\u0100-\u1EFF]", text) else text
+
+
+def tex_text(text: str, foreign: bool = False) -> str:
+    """Prose with ``$math$``, ```code``` and ``[label](link)`` segments as LaTeX (plain parts escaped);
+    ``foreign``: in an English book, Vietnamese words set in Vietnamese."""
     out = []
     for part in re.split(r"(\$[^$]+\$|`[^`]+`|\*\*[^*]+\*\*)", text):
         if part.startswith("$") and len(part) > 1:
@@ -127,7 +135,8 @@ def tex_text(text: str) -> str:
             out.append(r"\textbf{" + tex_text(part[2:-2]) + "}")
         else:
             plain = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", part)  # links: their text
-            out.append("".join(_SPECIAL.get(ch, ch) for ch in plain).replace('"', "''"))
+            escaped = "".join(_SPECIAL.get(ch, ch) for ch in plain).replace('"', "''")
+            out.append(_vietnamese(escaped) if foreign else escaped)
     return "".join(out)
 
 

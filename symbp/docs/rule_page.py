@@ -14,7 +14,7 @@ from ..codegen.kernel import rule_function
 from ..names import RULE_INDEX, WEIGHTS
 from .blocks import Writer
 from .equations import Equation, rel_error, values_of
-from .examples import array_text, number
+from .examples import array_text, number, param_text
 from .exercises import exercise_blocks
 from .formulas import combined
 from .latex import latex
@@ -193,7 +193,7 @@ def _l1_section(w, rd, f):
 def _rule_example(w, rd):
     params, values, code, formula = rule_example(rd)
     w.heading("h.example")
-    shown = ", ".join(f"${latex(sp.Symbol(k))} = {number(v)}$" for k, v in params.items())
+    shown = ", ".join(f"${latex(sp.Symbol(k))} = {param_text(v)}$" for k, v in params.items())
     w.text(w.s["rule.example.intro"].format(params=shown), w.en["rule.example.intro"].format(params=shown))
     rows = [["$w$", array_text(values["w"])], [r"$\partial C/\partial w$", array_text(values["grad"])]]
     rows += [[f"${latex(sp.Symbol(s))}$", array_text(values[s])] for s in rd.rule.state]

@@ -75,16 +75,47 @@ def tricks_blocks(lang: str, figure: str) -> list:
             rows)
     w.figure(figure, "tricks.figure", width=1.0)
     w.heading("h.tricks.reading", level=3)
-    for key in ("tricks.read.normalize", "tricks.read.eps", "tricks.read.init", "tricks.read.softmax",
-                "tricks.read.dropout", "tricks.read.l2", "tricks.read.schedule"):
-        w.para(key)
+    for key, numbers in reading(by_key()).items():
+        w.para(key, **numbers)
+        if key == "tricks.read.softmax":
+            _underflow(w)
+    w.para("tricks.more")
+    exercise_blocks(w, "tricks")
+    return w.blocks
+
+
+def by_key() -> dict:
+    """The history of each variant, by its row key."""
+    return {key: h for key, _, h in measurements()}
+
+
+def reading(runs: dict) -> dict[str, dict]:
+    """The paragraphs that read the table, with the numbers each one quotes."""
+    base = runs["tricks.row.baseline"]
+
+    def acc(h):
+        return number(h.test_accuracy[-1])
+    return {
+        "tricks.read.normalize": dict(value=acc(runs["tricks.row.no_normalize"]), base=acc(base)),
+        "tricks.read.eps": dict(loss=_loss_text(runs["tricks.row.tiny_eps"].test_loss[-1]),
+                                base=_loss_text(base.test_loss[-1])),
+        "tricks.read.init": dict(loss=_loss_text(runs["tricks.row.naive_init"].loss[-1]),
+                                 base=_loss_text(base.loss[-1])),
+        "tricks.read.softmax": {},
+        "tricks.read.dropout": dict(train=_loss_text(runs["tricks.row.no_dropout"].loss[-1]),
+                                    base_train=_loss_text(base.loss[-1]),
+                                    test=_loss_text(runs["tricks.row.no_dropout"].test_loss[-1]),
+                                    base_test=_loss_text(base.test_loss[-1])),
+        "tricks.read.l2": {},
+        "tricks.read.schedule": dict(value=acc(runs["tricks.row.constant_lr"]), base=acc(base)),
+    }
+
+
+def _underflow(w):
     z, naive, stable = underflow_demo()
     w.table(["tricks.col.logit", "tricks.col.log_of_softmax", "tricks.col.log_softmax"],
             [[number(a), number(b) if np.isfinite(b) else "−∞", number(c)] for a, b, c in zip(z, naive, stable)])
     w.para("tricks.underflow")
-    w.para("tricks.more")
-    exercise_blocks(w, "tricks")
-    return w.blocks
 
 
 def tricks_curves() -> dict[str, list]:

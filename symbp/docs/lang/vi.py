@@ -173,7 +173,7 @@ STRINGS = {
     'vanishing.figure': 'Chuẩn của gradient theo trọng số của từng lớp trong một chồng 20 lớp (rộng 64), tính bằng lượt lan truyền ngược được sinh ra: qua các hàm sigmoid nó giảm đi nhiều bậc độ lớn khi tiến về phía đầu vào, qua ReLU thì không — lập luận về sự bão hòa trong bài giảng, được đo bằng số.',
     'network.about': 'Một mạng được dựng bằng API đồ thị của symbp: mỗi nút là một mô-đun trong danh mục hoặc do người dùng định nghĩa, và lan truyền ngược đi qua đồ thị theo thứ tự tô-pô ngược. Một giá trị được nhiều nút đọc sẽ nhận tổng các gradient của chúng.',
     'network.nodes': 'Các nút theo thứ tự tô-pô, kèm kích thước của mọi giá trị:',
-    'network.chain': 'Lan truyền ngược đi qua các nút theo thứ tự ngược lại; mỗi nút biến gradient của đầu ra thành gradient của các đầu vào bằng tích vectơ–Jacobian của chính nó (xem trang của mô-đun đó). Với một nút $v = f(u)$, $u$ có $N$ thành phần và $v$ có $M$: $\\partial C/\\partial u$ $(1\\times N)$ $=$ $\\partial C/\\partial v$ $(1\\times M)$ $\\cdot$ $\\partial v/\\partial u$ $(M\\times N)$.',
+    'network.chain': 'Lan truyền ngược đi qua các nút theo thứ tự ngược lại; mỗi nút biến gradient của đầu ra thành gradient của các đầu vào bằng tích vectơ–Jacobian của chính nó, tức tích của một vectơ với ma trận Jacobian (xem trang của mô-đun đó). Với một nút $v = f(u)$, $u$ có $N$ thành phần và $v$ có $M$: $\\partial C/\\partial u$ $(1\\times N)$ $=$ $\\partial C/\\partial v$ $(1\\times M)$ $\\cdot$ $\\partial v/\\partial u$ $(M\\times N)$.',
     'network.figure': 'Đồ thị truyền xuôi, và đồ thị gradient có được khi đảo chiều nó.',
     'network.check': 'Gradient theo mọi tham số, so với sai phân hữu hạn trung tâm của toàn bộ lượt truyền xuôi đã ghép:',
     'network.col.node': 'nút',
@@ -572,22 +572,22 @@ STRINGS = {
     "h.tricks.reading": "Đọc bảng kết quả",
     "tricks.read.normalize": "**Chuẩn hóa đầu vào.** Ảnh hưởng lớn nhất: các điểm ảnh thô (0–16) làm các bước "
                              "của lớp đầu tiên theo một số hướng lớn hơn nhiều so với các hướng khác, và SGD với "
-                             "tốc độ học này gần như không học được gì trong mười epoch.",
+                             "tốc độ học này gần như không học được gì trong mười epoch (độ chính xác {value} so với {base}).",
     "tricks.read.eps": "**Chọn $\\epsilon$ theo thang đo của dữ liệu.** Với $\\epsilon = 10^{{-5}}$, những điểm "
                        "ảnh không bao giờ sáng trong phần huấn luyện bị chia cho $10^{{-5}}$ khi chúng sáng trong "
                        "một ảnh kiểm tra: vài ảnh kiểm tra có logit vô lý, và hàm mất mát trên tập kiểm tra bùng "
-                       "nổ trong khi độ chính xác gần như không đổi.",
+                       "nổ ({loss} so với {base}) trong khi độ chính xác gần như không đổi.",
     "tricks.read.init": "**Khởi tạo Kaiming.** Trọng số có phương sai 1 cho các tiền kích hoạt lớn gấp khoảng "
-                        "$\\sqrt{{n}}$ lần: mạng bắt đầu ở rất xa một lời giải tốt và hàm mất mát của nó vẫn cao hơn.",
+                        "$\\sqrt{{n}}$ lần: mạng bắt đầu ở rất xa một lời giải tốt và hàm mất mát của nó vẫn cao hơn (mất mát huấn luyện {loss} so với {base}).",
     "tricks.read.softmax": "**Log-softmax thay vì logarit của softmax.** Ở đây hai cách cho kết quả giống hệt "
                            "nhau: các logit vẫn ở mức vừa phải. Khác biệt chỉ xuất hiện khi một xác suất bị tràn "
                            "dưới, như với float32 và các logit $(0, 50, 100)$:",
-    "tricks.read.dropout": "**Dropout.** Khi không có nó, hàm mất mát huấn luyện thấp hơn và hàm mất mát kiểm "
-                           "tra cao hơn: mạng khớp với phần huấn luyện nhiều hơn mức nó tổng quát hóa được.",
+    "tricks.read.dropout": "**Dropout.** Khi không có nó, hàm mất mát huấn luyện thấp hơn ({train} so với {base_train}) "
+                           "và hàm mất mát kiểm tra cao hơn ({test} so với {base_test}): mạng khớp với phần huấn luyện nhiều hơn mức nó tổng quát hóa được.",
     "tricks.read.l2": "**Suy giảm trọng số L2.** Với $\\alpha = 10^{{-4}}$ và mười epoch, ảnh hưởng của nó nằm "
                       "trong mức dao động của một lần chạy.",
     "tricks.read.schedule": "**Lịch trình.** Chỉ với mười epoch, lịch trình cosine hạ tốc độ học quá sớm: ở đây "
-                            "tốc độ học không đổi cho kết quả tốt hơn. Lịch trình phát huy tác dụng trong những "
+                            "tốc độ học không đổi cho kết quả tốt hơn ({value} so với {base}). Lịch trình phát huy tác dụng trong những "
                             "lần huấn luyện dài, khi tốc độ học phải giảm để dừng lại ở một điểm cực tiểu.",
     "tricks.col.logit": "logit (float32)",
     "tricks.col.log_of_softmax": "log(softmax) (softmax được sinh ra, rồi lấy log)",
