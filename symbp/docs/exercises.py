@@ -127,9 +127,13 @@ def by_hand_equation(d, f) -> Equation:
 def exercise_blocks(w, d, f=None):
     """The exercises of the page of ``d`` (a module, a rule, or a notes page by name)."""
     name = d if isinstance(d, str) else d.name
+    by_hand = f is not None and name in EXAMPLES
+    own = f"ex.{name}.q" in w.s
+    if not (by_hand or name in DERIVE or own):
+        return
     w.heading("h.exercises")
     number_ = 1
-    if f is not None and name in EXAMPLES:
+    if by_hand:
         first = next(iter(d.steps))
         with w.group("exercise", "ex.byhand.q", level=number_, x=f.inputs[first].symbol):
             w.math(by_hand_equation(d, f))
@@ -142,6 +146,6 @@ def exercise_blocks(w, d, f=None):
             w.para("ex.derive.a")
             w.code(answer.command(), language="sh")
         number_ += 1
-    if f"ex.{name}.q" in w.s:
+    if own:
         with w.group("exercise", f"ex.{name}.q", level=number_):
             w.para(f"ex.{name}.a")

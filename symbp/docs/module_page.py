@@ -45,7 +45,8 @@ def module_blocks(d: Derivation, report, lang: str, figures: dict[str, str]) -> 
 
 
 def _about(w: Writer, name: str):
-    w.text(w.s.get(f"about.{name}", ""), w.en.get(f"about.{name}", ""))
+    if f"about.{name}" in w.s:
+        w.text(w.s[f"about.{name}"], w.en[f"about.{name}"])
 
 
 def key_result(w: Writer, name: str, equations):
@@ -53,7 +54,7 @@ def key_result(w: Writer, name: str, equations):
     with w.group("box", "key.title"):
         for eq in equations:
             w.math(eq)
-        w.para(f"key.{name}")
+        w.para(f"key.{name}" if f"key.{name}" in w.s else "key.generic")
 
 
 def _shape(dims) -> str:

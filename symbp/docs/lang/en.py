@@ -196,6 +196,8 @@ STRINGS = {
 
     # the key result, the notation
     "key.title": "Key result",
+    "key.generic": "The vector-Jacobian product: what the generated backward computes, from the upstream "
+                   "gradient $g$.",
     "notation.title": "Notation",
     "notation.col.symbol": "symbol",
     "notation.col.meaning": "meaning",

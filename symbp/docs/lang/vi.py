@@ -195,6 +195,8 @@ STRINGS = {
 
     # kết quả chính, ký hiệu
     "key.title": "Kết quả chính",
+    "key.generic": "Tích vectơ–Jacobian: đại lượng mà lượt lan truyền ngược được sinh ra tính, từ gradient "
+                   "$g$ truyền từ phía trên xuống.",
     "notation.title": "Ký hiệu",
     "notation.col.symbol": "ký hiệu",
     "notation.col.meaning": "ý nghĩa",
