@@ -189,12 +189,12 @@ def matrix_values(expr, arrays: dict) -> np.ndarray:
 def _linear_key(d, formulas, names):
     p = formulas.point
     B, n, m = (p.sizes[k] for k in ("B", "n", "m"))
-    G, X, W = sp.MatrixSymbol("G", B, m), sp.MatrixSymbol("X", B, n), sp.MatrixSymbol("W", m, n)
+    G, X, W = sp.MatrixSymbol("G", B, m), sp.MatrixSymbol("x", B, n), sp.MatrixSymbol("W", m, n)
     ones = sp.OneMatrix(B, 1)
     grads = p.code_backward()
     arrays = {G: p.g, X: p.inputs["x"], W: p.inputs["W"]}
     rows, parts = [], []
-    for lhs, expr, name in ((r"\frac{\partial C}{\partial X}", G * W, "x"),
+    for lhs, expr, name in ((r"\frac{\partial C}{\partial x}", G * W, "x"),
                             (r"\frac{\partial C}{\partial W}", G.T * X, "W"),
                             (r"\frac{\partial C}{\partial b}", G.T * ones, "b")):
         err = rel_error(matrix_values(expr, arrays).reshape(grads[name].shape), grads[name])

@@ -28,6 +28,7 @@ def notation_blocks(w, d, f):
 
     for t in m.inputs:
         key = {"class": "notation.classes", "mask": "notation.mask"}.get(t.kind, "notation.input")
+        key = f"notation.input.{m.name}.{t.name}" if f"notation.input.{m.name}.{t.name}" in w.s else key
         row(names.get(t.name, latex(sp.Symbol(t.name))), key, _dims(t.dims, m.elementwise, w.s),
             _dims(t.dims, m.elementwise, w.en), name=t.name)
     out_shape = _dims(m.out_dims, m.elementwise, w.s) if m.out_dims else "$1$"
@@ -41,10 +42,10 @@ def notation_blocks(w, d, f):
     for p in m.params:
         row(PARAM_LATEX.get(p.name, p.name), f"notation.param.{p.name}", "$1$", default=p.default)
     out_idx = ", ".join(str(i) for i in m.index)
-    in_idx = sorted({", ".join(str(i) for i in s.index) for s in d.steps.values()})
+    in_idx = sorted({str(i) for s in d.steps.values() for i in s.index}, key=lambda n: "cjlpqsuv".find(n))
     if out_idx:
         row(out_idx, "notation.out_index", "—")
-    row("; ".join(in_idx), "notation.in_index", "—")
+    row(", ".join(in_idx), "notation.in_index", "—")
     if any(s.partial.has(sp.KroneckerDelta) for s in d.steps.values()):
         row(r"\delta_{ij}", "notation.delta", "—")
     _table(w, rows, en_rows)
