@@ -368,6 +368,12 @@ def test_tricks_page_reads_its_measurements_right():
     assert runs["tricks.row.constant_lr"].test_accuracy[-1] > base.test_accuracy[-1]
 
 
+def test_underflow_demo_shows_what_the_page_says():
+    from symbp.docs.tricks_page import underflow_demo
+    z, naive, stable = underflow_demo()
+    assert z[0] == 0 and naive[0] == -np.inf and stable[0] == -200 and np.isfinite(naive[1:]).all()
+
+
 def test_tricks_runs_are_seeded_and_reproducible():
     from symbp.docs.tricks_page import BASELINE
     from symbp.training import train_digits

@@ -5,7 +5,7 @@
 2. *Derive it yourself*: an answer in symbp's expression language (``g``, ``y``, the inputs,
    numpy notation), checkable with ``symbp check`` (:data:`DERIVE`; the tests verify each shipped
    answer numerically against the derivation);
-3. a question of the page's own (prose in :mod:`symbp.docs.lang`, ``ex.NAME.q`` / ``ex.NAME.a``).
+3. questions of the page's own (prose in :mod:`symbp.docs.lang`, ``ex.NAME.q``/``.a``, ``.q2``/``.a2``).
 
 Solutions are folded on the web (``<details>``) and collected in an answers section in the books.
 """
@@ -128,7 +128,7 @@ def exercise_blocks(w, d, f=None):
     """The exercises of the page of ``d`` (a module, a rule, or a notes page by name)."""
     name = d if isinstance(d, str) else d.name
     by_hand = f is not None and name in EXAMPLES
-    own = f"ex.{name}.q" in w.s
+    own = [key for key in (f"ex.{name}.q", f"ex.{name}.q2") if key in w.s]
     if not (by_hand or name in DERIVE or own):
         return
     w.heading("h.exercises")
@@ -146,6 +146,7 @@ def exercise_blocks(w, d, f=None):
             w.para("ex.derive.a")
             w.code(answer.command(), language="sh")
         number_ += 1
-    if own:
-        with w.group("exercise", f"ex.{name}.q", level=number_):
-            w.para(f"ex.{name}.a")
+    for question in own:
+        with w.group("exercise", question, level=number_):
+            w.para(question.replace(".q", ".a"))
+        number_ += 1

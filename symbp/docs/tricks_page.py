@@ -53,8 +53,8 @@ def _loss_text(v: float) -> str:
 
 @lru_cache(maxsize=1)
 def underflow_demo() -> tuple:
-    """float32 logits ``[0, 50, 100]``: ``log(softmax)`` against ``log_softmax``, generated code."""
-    z = np.array([[0.0, 50.0, 100.0]], dtype=np.float32)
+    """float32 logits ``[0, 100, 200]``: ``log(softmax)`` against ``log_softmax``, generated code."""
+    z = np.array([[0.0, 100.0, 200.0]], dtype=np.float32)
     soft, _ = load(derive(get("softmax"))).forward(z)
     log_soft, _ = load(derive(get("log_softmax"))).forward(z)
     with np.errstate(divide="ignore"):
@@ -115,7 +115,7 @@ def _underflow(w):
     z, naive, stable = underflow_demo()
     w.table(["tricks.col.logit", "tricks.col.log_of_softmax", "tricks.col.log_softmax"],
             [[number(a), number(b) if np.isfinite(b) else "−∞", number(c)] for a, b, c in zip(z, naive, stable)])
-    w.para("tricks.underflow")
+    w.para("tricks.underflow", second=number(naive[1]))
 
 
 def tricks_curves() -> dict[str, list]:

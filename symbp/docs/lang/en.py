@@ -502,6 +502,18 @@ STRINGS = {
                       "of the training?",
     "ex.schedules.a": "It rises again (its slope is $\\ge 0$ for $T < t < 2T$, proved above): with $T$ shorter "
                       "than the training, the learning rate would climb back up.",
+    "ex.kaiming.q2": "With weights of standard deviation $0.01$ and width $256$, by what factor does each ReLU "
+                     "layer multiply the variance, and what is left after 20 layers?",
+    "ex.kaiming.a2": "$n\\,\\mathrm{{Var}}(w)/2 = 256 \\cdot 10^{{-4}}/2 = 0.0128$ per layer; after 20 layers "
+                     "$0.0128^{{20}} \\approx 10^{{-38}}$: the signal is gone — the lowest curve of the figure.",
+    "ex.schedules.q2": "With $\\eta_0 = 0.1$ and $k = 0.05$, how many epochs does the exponential schedule take to "
+                       "halve the learning rate?",
+    "ex.schedules.a2": "$e^{{-k t}} = 1/2$ for $t = \\ln 2 / k \\approx 13.9$ epochs, whatever $\\eta_0$.",
+    "ex.tricks.q2": "In the table, the log of softmax trains exactly like log-softmax. Why keep log-softmax "
+                    "anyway?",
+    "ex.tricks.a2": "Because the two differ as soon as a probability underflows (the float32 example above): "
+                    "the log of $0$ is $-\\infty$, its gradient is not finite, and one such sample ruins a "
+                    "whole step. Log-softmax never forms the tiny probability.",
     "ex.tricks.q": "Why did $\\epsilon = 10^{{-5}}$ give a huge test loss while the accuracy barely moved?",
     "ex.tricks.a": "Some pixels are always $0$ in the training split: $\\sigma = 0$, so they are divided by "
                    "$\\epsilon$. In the few test images where such a pixel is lit, it becomes $10^5$ times its "
@@ -588,7 +600,7 @@ STRINGS = {
                         "losses stay higher (training loss {loss} against {base}).",
     "tricks.read.softmax": "**Log-softmax rather than the log of softmax.** The same here, to the last digit: "
                            "the logits stay moderate. The difference appears only when a probability "
-                           "underflows, as in float32 with logits $(0, 50, 100)$:",
+                           "underflows, as in float32 with logits $(0, 100, 200)$:",
     "tricks.read.dropout": "**Dropout.** Without it the training loss is lower ({train} against {base_train}) and the "
                            "test loss higher ({test} against {base_test}): the "
                            "network fits the training split more closely than it generalises.",
@@ -600,8 +612,10 @@ STRINGS = {
     "tricks.col.logit": "logit (float32)",
     "tricks.col.log_of_softmax": "log(softmax) (generated softmax, then log)",
     "tricks.col.log_softmax": "generated log_softmax",
-    "tricks.underflow": "The probability of the first class, $e^{{-100}}$, underflows to $0$ in float32, and its "
-                        "log is $-\\infty$; log-softmax subtracts the maximum first and returns $-100$.",
+    "tricks.underflow": "The probability of the first class, $e^{{-200}}$, underflows to $0$ in float32 (the "
+                        "smallest float32 is about $10^{{-45}}$), and its log is $-\\infty$; log-softmax subtracts "
+                        "the maximum first and returns $-200$. Even $e^{{-100}}$ survives only as an imprecise "
+                        "subnormal number: its log comes out as {second} instead of $-100$.",
     "tricks.more": "Not measured here: shuffling (every run reshuffles each epoch) and minibatches (every run "
                    "uses them); see the notes, and LeCun et al. (1998), \"Efficient BackProp\", for more tricks.",
 

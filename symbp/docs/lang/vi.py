@@ -506,6 +506,18 @@ STRINGS = {
                       "luyện?",
     "ex.schedules.a": "Nó tăng trở lại (đạo hàm của nó $\\ge 0$ khi $T < t < 2T$, đã chứng minh ở trên): nếu $T$ "
                       "ngắn hơn quá trình huấn luyện, tốc độ học sẽ tăng trở lại.",
+    "ex.kaiming.q2": "Với trọng số có độ lệch chuẩn $0.01$ và độ rộng $256$, mỗi lớp ReLU nhân phương sai với hệ "
+                     "số bao nhiêu, và còn lại bao nhiêu sau 20 lớp?",
+    "ex.kaiming.a2": "$n\\,\\mathrm{{Var}}(w)/2 = 256 \\cdot 10^{{-4}}/2 = 0.0128$ mỗi lớp; sau 20 lớp "
+                     "$0.0128^{{20}} \\approx 10^{{-38}}$: tín hiệu không còn — đường thấp nhất trong hình.",
+    "ex.schedules.q2": "Với $\\eta_0 = 0.1$ và $k = 0.05$, lịch trình mũ cần bao nhiêu epoch để giảm tốc độ học "
+                       "đi một nửa?",
+    "ex.schedules.a2": "$e^{{-k t}} = 1/2$ khi $t = \\ln 2 / k \\approx 13.9$ epoch, bất kể $\\eta_0$.",
+    "ex.tricks.q2": "Trong bảng, logarit của softmax huấn luyện giống hệt log-softmax. Vậy vì sao vẫn nên dùng "
+                    "log-softmax?",
+    "ex.tricks.a2": "Vì hai cách khác nhau ngay khi một xác suất bị tràn dưới (ví dụ float32 ở trên): logarit "
+                    "của $0$ là $-\\infty$, gradient của nó không hữu hạn, và chỉ một mẫu như vậy cũng làm hỏng cả "
+                    "một bước. Log-softmax không bao giờ tạo ra xác suất nhỏ xíu đó.",
     "ex.tricks.q": "Vì sao $\\epsilon = 10^{{-5}}$ cho hàm mất mát trên tập kiểm tra rất lớn trong khi độ chính "
                    "xác gần như không đổi?",
     "ex.tricks.a": "Một số điểm ảnh luôn bằng $0$ trong phần huấn luyện: $\\sigma = 0$, nên chúng bị chia cho "
@@ -592,7 +604,7 @@ STRINGS = {
                         "$\\sqrt{{n}}$ lần: mạng bắt đầu ở rất xa một lời giải tốt và hàm mất mát của nó vẫn cao hơn (mất mát huấn luyện {loss} so với {base}).",
     "tricks.read.softmax": "**Log-softmax thay vì logarit của softmax.** Ở đây hai cách cho kết quả giống hệt "
                            "nhau: các logit vẫn ở mức vừa phải. Khác biệt chỉ xuất hiện khi một xác suất bị tràn "
-                           "dưới, như với float32 và các logit $(0, 50, 100)$:",
+                           "dưới, như với float32 và các logit $(0, 100, 200)$:",
     "tricks.read.dropout": "**Dropout.** Khi không có nó, hàm mất mát huấn luyện thấp hơn ({train} so với {base_train}) "
                            "và hàm mất mát kiểm tra cao hơn ({test} so với {base_test}): mạng khớp với phần huấn luyện nhiều hơn mức nó tổng quát hóa được.",
     "tricks.read.l2": "**Suy giảm trọng số L2.** Với $\\alpha = 10^{{-4}}$ và mười epoch, ảnh hưởng của nó nằm "
@@ -603,8 +615,10 @@ STRINGS = {
     "tricks.col.logit": "logit (float32)",
     "tricks.col.log_of_softmax": "log(softmax) (softmax được sinh ra, rồi lấy log)",
     "tricks.col.log_softmax": "log_softmax được sinh ra",
-    "tricks.underflow": "Xác suất của lớp thứ nhất, $e^{{-100}}$, bị tràn dưới thành $0$ trong float32, và logarit "
-                        "của nó là $-\\infty$; log-softmax trừ đi giá trị lớn nhất trước và trả về $-100$.",
+    "tricks.underflow": "Xác suất của lớp thứ nhất, $e^{{-200}}$, bị tràn dưới thành $0$ trong float32 (số float32 "
+                        "nhỏ nhất vào khoảng $10^{{-45}}$), và logarit của nó là $-\\infty$; log-softmax trừ đi giá "
+                        "trị lớn nhất trước và trả về $-200$. Ngay cả $e^{{-100}}$ cũng chỉ còn là một số dưới chuẩn "
+                        "(subnormal) thiếu chính xác: logarit của nó ra {second} thay vì $-100$.",
     "tricks.more": "Không đo ở đây: xáo trộn dữ liệu (mọi lần chạy đều xáo trộn lại ở mỗi epoch) và minibatch "
                    "(mọi lần chạy đều dùng); xem bài giảng, và LeCun và cộng sự (1998), \"Efficient BackProp\", để "
                    "biết thêm các thủ thuật.",
