@@ -174,3 +174,6 @@ class UpdateRule:
     state: tuple[str, ...] = ()
     counter: str | None = None
     source: str = ""
+    # named intermediates the documents write the update with (Adam's bias-corrected m-hat, v-hat):
+    # (name, expression in the state after its own update); display only, never derived
+    intermediates: tuple[tuple[str, sp.Expr], ...] = ()

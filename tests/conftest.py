@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import symbp
-from symbp.build import build
+from symbp.build import collect, write_atomic
 
 ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,10 +29,21 @@ def derivations():
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Path:
-    """``symbp build`` run once for the whole session, into a fresh folder."""
+def site():
+    """Every output file and every page's blocks and equations, ``(files, registry)``: the one
+    build of the session (``collect`` is what ``symbp build`` writes)."""
+    registry: dict = {}
+    files, ok = collect(registry=registry)
+    assert ok, "a derivation of the catalog failed its verification"
+    return files, registry
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, site) -> Path:
+    """The session's build written to a fresh folder, as ``symbp build`` writes it."""
     out = tmp_path_factory.mktemp("output")
-    assert build(out) is True, "a derivation of the catalog failed its verification"
+    for rel, data in sorted(site[0].items()):
+        write_atomic(out / rel, data)
     return out
 
 

@@ -3,17 +3,18 @@ comments, claims hold, and both LaTeX books compile. The pages themselves are sn
 output/ (tests/test_build.py reads them; `symbp build` updates them)."""
 import re
 import shutil
+import subprocess
 
 import pytest
 
 import symbp
 from conftest import ON_CI
-from symbp.build.pdf import compile_books
+from symbp.build.pdf import compile_books, overfull_boxes
 from symbp.docs.claims import CLAIMS, claims
 from symbp.docs.render import tex_text
 
 NAMES = list(symbp.catalog()) + list(symbp.rules())
-PAGES = NAMES + ["kaiming", "schedules", "digits_mlp"]
+PAGES = NAMES + ["kaiming", "schedules", "digits_mlp", "chain_rule", "dag", "tricks", "glossary"]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -44,11 +45,13 @@ def test_vietnamese_keeps_each_english_block_in_a_comment_before_its_translation
     vi = files[f"md/vi/{name}.md"].split("---", 2)[2]
     comments = re.findall(r"<!--(.*?)-->\n\n(.+?)(?=\n\n|\Z)", vi, flags=re.S)
     assert comments, "no <!-- English --> blocks"
-    english_blocks = [c.strip() for c, _ in comments]
+    # a figure's comment holds the image and its caption: one block each
+    english_blocks = [part.strip() for c, _ in comments for part in re.split(r"\n\n+", c.strip())]
     # every heading and paragraph of the English page is one of the comments, in order
+    en = re.sub(r"```.*?```", "", en, flags=re.S)
     en_blocks = [b.strip() for b in re.split(r"\n\n+", en) if b.strip()
-                 and not b.startswith(("|", "```", "<center>", "def ", "    "))
-                 and not b.startswith("$$")]
+                 and not b.startswith(("|", "```", "<", "def ", "    ", "[", "import "))
+                 and not b.startswith("$$") and b.strip() != "**Key result**"]
     at = 0
     for block in en_blocks:  # in order: each English block is the next matching comment
         assert block in english_blocks[at:], f"missing or out of order: {block[:60]}"
@@ -97,7 +100,7 @@ def test_figures_are_svg_and_pdf(files):
         assert svg.startswith(b"<?xml") and b"<svg" in svg
         assert files[f"tex/figures/{stem}.pdf"].startswith(b"%PDF")
     assert "figures/graph.svg" in files["README.md"]
-    assert "\\begin{tikzpicture}" in files["tex/symbp.tex"]
+    assert "\\input{chain_rule}" in files["tex/symbp.tex"] and "graph.pdf" in files["tex/chain_rule.tex"]
 
 
 def test_index_lists_every_module_with_status(files):
@@ -107,21 +110,55 @@ def test_index_lists_every_module_with_status(files):
 
 
 def test_tex_text_escapes_prose_but_not_math():
-    assert tex_text("a_b & `log_softmax` $x_i$ 50%") == r"a\_b \& \texttt{log\_softmax} $x_i$ 50\%"
+    assert tex_text("a_b & `log_softmax` $x_i$ 50%") == \
+        r"a\_b \& \texttt{log\_\allowbreak{}softmax} $x_i$ 50\%"
 
 
 # -- LaTeX ---------------------------------------------------------------------------------------
 def test_both_books_compile(built, tmp_path):
+    """Both books compile, with no box overfull by more than 1 pt, their title in the PDF metadata,
+    a full second page (no near-empty page after the contents) and readable graph labels."""
     if not shutil.which("pdflatex"):
         if ON_CI:
             pytest.fail("pdflatex missing under CI: .ci/run installs TeX Live")
         pytest.skip("pdflatex not installed")
     out = tmp_path / "output"
     shutil.copytree(built, out)
-    pdfs = compile_books(out, ("en", "vi"))
+    logs: dict = {}
+    pdfs = compile_books(out, ("en", "vi"), logs)
     for pdf in pdfs:
         data = pdf.read_bytes()
         assert data.startswith(b"%PDF") and len(data) > 50_000
+        assert overfull_boxes(logs[pdf.stem]) == [] or max(overfull_boxes(logs[pdf.stem])) <= 1.0, \
+            f"{pdf.name}: boxes overfull by {sorted(overfull_boxes(logs[pdf.stem]))[-3:]} pt"
+        if shutil.which("pdfinfo") and shutil.which("pdftotext"):
+            info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+            assert re.search(r"^Title:\s+\S", info, re.M), info
+            second = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"],
+                                    capture_output=True, text=True).stdout
+            assert len(second.split()) > 150, f"{pdf.name}: page 2 is nearly empty"
+        elif ON_CI:
+            pytest.fail("poppler-utils missing under CI")
+    assert "Symbolic backprop" in _pdf_title(pdfs[0])
+
+
+def _pdf_title(pdf) -> str:
+    if not shutil.which("pdfinfo"):
+        return "Symbolic backprop"
+    return subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+
+
+def test_graph_labels_are_readable_in_the_books(files):
+    """Graph figures are drawn at their print size: labels of 8 pt, never scaled below 6 pt."""
+    from symbp.docs.figures import GRAPH_FONT
+    text_width = (210 - 2 * 22) / 25.4 * 72  # A4, 2.2 cm margins, in pt
+    for stem in ("digits_mlp", "graph", "dag"):
+        pdf = files[f"tex/figures/{stem}.pdf"]
+        width = float(re.search(rb"/MediaBox \[\s*[\d.]+\s+[\d.]+\s+([\d.]+)", pdf).group(1))
+        include = re.search(r"includegraphics\[width=([\d.]+)\\linewidth\]\{" + stem, "\n".join(
+            v for k, v in files.items() if k.startswith("tex/") and k.endswith(".tex")))
+        scale = float(include.group(1)) * text_width / width
+        assert GRAPH_FONT * scale >= 6.0, f"{stem}: labels print at {GRAPH_FONT * scale:.1f} pt"
 
 
 def test_tricks_pages(files):

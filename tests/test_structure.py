@@ -21,6 +21,7 @@ LAYERS = (
     ("codegen",),
     ("check",),
     ("testing",),
+    ("training",),
     ("docs",),
     ("build",),
     ("train", "serve"),

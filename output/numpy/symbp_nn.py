@@ -15,7 +15,7 @@ __all__ = ['linear_forward', 'linear_backward', 'relu_forward', 'relu_backward',
 
 
 def linear_forward(x, W, b):
-    """Linear, forward: out[b, i] = b[i] + sum_k(W[i, k]*x[b, k])
+    """Linear, forward: out[s, i] = b[i] + sum_k(W[i, k]*x[s, k])
     Shapes: x (B, n), W (m, n), b (m,) -> out (B, m)."""
     out = x @ W.T
     out += b
@@ -25,8 +25,8 @@ def linear_forward(x, W, b):
 def linear_backward(dout, cache, needs=(True, True, True)):
     """Linear, vector-Jacobian products (derived by SymPy):
       dx[c, j] = sum_i(W[i, j]*dout[c, i])
-      dW[c, j] = sum_b(dout[b, c]*x[b, j])
-      db[c] = sum_b(dout[b, c])"""
+      dW[c, j] = sum_s(dout[s, c]*x[s, j])
+      db[c] = sum_s(dout[s, c])"""
     x, W = cache
     dx = dout @ W if needs[0] else None
     dW = dout.T @ x if needs[1] else None
@@ -287,7 +287,7 @@ def dropout_mask(shape, *, p=0.5, rng=None, dtype=np.float32):
 
 def normalize_forward(x, *, eps=1e-05):
     """Input normalisation, forward: out[b, i] = (-m[i] + x[b, i])/s[i]
-    Shapes: x (B, C) -> out (B, C).
+    Shapes: x (B, n) -> out (B, n).
     Parameters: eps=1e-05."""
     B = x.shape[0]
     _t0 = x.sum(axis=-2)

@@ -31,8 +31,10 @@ class Progress:
             print(f"[{self.done:>2}/{self.total}] {what}", file=sys.stderr, flush=True)
 
 
-def collect(langs=("en", "vi"), progress=None) -> tuple[dict[str, bytes | str], bool]:
-    """Every output file, path (relative to the output folder) -> content; and whether all verified."""
+def collect(langs=("en", "vi"), progress=None, registry: dict | None = None
+            ) -> tuple[dict[str, bytes | str], bool]:
+    """Every output file, path (relative to the output folder) -> content; and whether all verified.
+    ``registry``, if given, receives every page's blocks by ``(lang, name)``."""
     targets = list(catalog().values()) + list(rules().values())
     progress = progress or Progress(False, len(targets))
     items = []
@@ -41,7 +43,7 @@ def collect(langs=("en", "vi"), progress=None) -> tuple[dict[str, bytes | str], 
         r = verify(d, seed=0)
         items.append((d, r))
         progress(f"{t.name}: {'verified' if r.ok else 'FAILED'}")
-    files = outputs(items, langs)
+    files = outputs(items, langs, registry)
     return files, all(r.ok for _, r in items)
 
 

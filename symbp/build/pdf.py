@@ -6,6 +6,7 @@ The build runs in a temporary copy of ``output/tex`` so no auxiliary file lands 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -20,11 +21,16 @@ class PdfError(RuntimeError):
     """pdflatex failed; the message holds the end of its log."""
 
 
+def overfull_boxes(log: str) -> list[float]:
+    """How far (pt) each overfull box of a LaTeX log sticks out."""
+    return [float(x) for x in re.findall(r"Overfull \\[hv]box \(([\d.]+)pt too (?:wide|high)\)", log)]
+
+
 def books(langs) -> list[str]:
     return ["symbp" if lang == "en" else f"symbp-{lang}" for lang in langs]
 
 
-def compile_book(tex_dir: Path, book: str, workdir: Path) -> bytes:
+def compile_book(tex_dir: Path, book: str, workdir: Path, logs: dict | None = None) -> bytes:
     env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH, "FORCE_SOURCE_DATE": "1"}
     tool = shutil.which("latexmk")
     cmd = [tool, "-pdf", "-interaction=nonstopmode", "-halt-on-error", f"{book}.tex"] if tool else \
@@ -41,17 +47,20 @@ def compile_book(tex_dir: Path, book: str, workdir: Path) -> bytes:
         tail = log.read_text(errors="replace")[-3000:] if log.exists() else \
             proc.stdout.decode(errors="replace")[-3000:]
         raise PdfError(f"pdflatex failed on {book}.tex:\n{tail}")
+    if logs is not None:
+        logs[book] = (workdir / f"{book}.log").read_text(errors="replace")
     return (workdir / f"{book}.pdf").read_bytes()
 
 
-def compile_books(root: Path, langs) -> list[Path]:
-    """Compile ``root/tex/<book>.tex`` for each language into ``root/<book>.pdf``."""
+def compile_books(root: Path, langs, logs: dict | None = None) -> list[Path]:
+    """Compile ``root/tex/<book>.tex`` for each language into ``root/<book>.pdf``; ``logs``, if
+    given, receives each book's LaTeX log."""
     written = []
     with tempfile.TemporaryDirectory(prefix="symbp-tex-") as tmp:
         work = Path(tmp) / "tex"
         shutil.copytree(Path(root) / "tex", work)
         for book in books(langs):
-            data = compile_book(Path(root) / "tex", book, work)
+            data = compile_book(Path(root) / "tex", book, work, logs)
             write_atomic(Path(root) / f"{book}.pdf", data)
             written.append(Path(root) / f"{book}.pdf")
     return written

@@ -3,14 +3,14 @@ import sympy as sp
 
 from ..spec import Module, Tensor, indices, size
 
-b, i, k, r = indices("b i k r")
+i, k, r, s = indices("i k r s")
 
 
 def linear() -> Module:
     x, W, bias = Tensor("x", ("B", "n")), Tensor("W", ("m", "n")), Tensor("b", ("m",))
     return Module(
-        "linear", "Linear", (x, W, bias), ("B", "m"), (b, i),
-        sp.Sum(W[i, k] * x[b, k], (k, 0, size("n") - 1)) + bias[i],
+        "linear", "Linear", (x, W, bias), ("B", "m"), (s, i),  # s: the sample (b is the bias)
+        sp.Sum(W[i, k] * x[s, k], (k, 0, size("n") - 1)) + bias[i],
         source="Y = W X (batch form Y = X W^T + b)",
     )
 

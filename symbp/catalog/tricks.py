@@ -17,7 +17,7 @@ MASK_HELPER = '''def dropout_mask(shape, *, p=0.5, rng=None, dtype=np.float32):
 def dropout() -> Module:
     """Train mode: ``y = x · mask / (1 - p)``; without a mask (eval mode) the identity."""
     x = Tensor("x", ("N",))
-    mask = Tensor("mask", ("N",), kind="mask")
+    mask = Tensor("mask", ("N",), kind="mask", symbol="m")
     p = Param("p", 0.5)
     return Module("dropout", "Dropout", (x, mask), ("N",), (i,),
                   x[i] * mask[i] / (1 - p.symbol), params=(p,), elementwise=True,
@@ -31,18 +31,18 @@ def _named(name: str, positive: bool = False) -> sp.IndexedBase:
 
 def normalize() -> Module:
     """Channel-wise ``(x - m) / max(σ, ε)`` with ``m``, ``σ`` the batch mean and deviation."""
-    x = Tensor("x", ("B", "C"))
+    x = Tensor("x", ("B", "n"))  # n channels (C is the cost)
     eps = Param("eps", 1e-5)
     stats = (
-        Statistic("m", (i,), ("C",), sp.Sum(x[k, i], (k, 0, B - 1)) / B),
-        Statistic("v", (i,), ("C",), sp.Sum((x[k, i] - _named("m")[i]) ** 2, (k, 0, B - 1)) / B,
+        Statistic("m", (i,), ("n",), sp.Sum(x[k, i], (k, 0, B - 1)) / B),
+        Statistic("v", (i,), ("n",), sp.Sum((x[k, i] - _named("m")[i]) ** 2, (k, 0, B - 1)) / B,
                   positive=True),
-        Statistic("sigma", (i,), ("C",), sp.sqrt(_named("v", True)[i]), positive=True),
-        Statistic("s", (i,), ("C",), sp.Piecewise((_named("sigma", True)[i], _named("sigma", True)[i] > eps.symbol),
+        Statistic("sigma", (i,), ("n",), sp.sqrt(_named("v", True)[i]), positive=True),
+        Statistic("s", (i,), ("n",), sp.Piecewise((_named("sigma", True)[i], _named("sigma", True)[i] > eps.symbol),
                                                   (eps.symbol, True)), positive=True),
     )
     m, s = _named("m"), _named("s", True)
-    return Module("normalize", "Input normalisation", (x,), ("B", "C"), (b, i),
+    return Module("normalize", "Input normalisation", (x,), ("B", "n"), (b, i),
                   (x[b, i] - m[i]) / s[i], params=(eps,), statistics=stats,
                   min_sizes=(("B", 3),),  # one sample has sigma = 0: on the kink sigma = eps
                   check_params=((), (("eps", 10.0),)),  # both branches of max(sigma, eps)

@@ -52,5 +52,5 @@ def adam() -> UpdateRule:
         (("m", b1.symbol * m[i] + (1 - b1.symbol) * GRAD_L[i]),
          ("v", b2.symbol * v[i] + (1 - b2.symbol) * GRAD_L[i] ** 2),
          ("w", w[i] - Param("lr", 1e-3).symbol * m_hat / (sp.sqrt(v_hat) + eps.symbol))),
-        state=("m", "v"), counter="t",
-        source="Adam (Kingma & Ba 2015) with bias correction")
+        state=("m", "v"), counter="t", intermediates=(("m_hat", m_hat), ("v_hat", v_hat)),
+        source="Adam (Kingma & Ba 2015) with bias correction; m = v = 0 and t = 1 at the first step")

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..expr import module
-from ..graph import graph
 
 FIG_SIZE = (5.0, 3.0)
 
@@ -111,61 +109,43 @@ def drawing(g) -> tuple[Graph, Graph]:
     return forward, forward.reversed(grads)
 
 
-def notes_graph() -> tuple[Graph, Graph]:
-    """The notes' first figure, drawn from a symbp graph: ``ȳ = G(x, w)``, ``C(y, ȳ)``."""
-    g = graph("notes")
-    g.input("x", ("n",))
-    g.param("w", ("m", "n"))
-    g.input("y", ("m",))
-    g.node("G", _linear_no_bias(), "w", "x")
-    g.node("C", "mse", "G", "y")
-    g.output("C")
-    return drawing(g)
+GRAPH_WIDTH = 6.4       # inches: the books include graphs at the text width (6.5 in), unscaled
+GRAPH_FONT = 8.0        # points, so labels print at about 8 pt
 
 
-def _linear_no_bias():
-    return module("G", "W @ x", shapes={"W": ("m", "n"), "x": ("n",)})
+def _label(text: str) -> str:
+    """``h: linear`` on two lines, so a column stays narrow."""
+    return text.replace(": ", "\n")
 
 
-def graph_figure(forward: Graph, backward: Graph) -> dict[str, bytes]:
+def graph_figure(forward: Graph, backward: Graph, edge_labels: dict | None = None) -> dict[str, bytes]:
+    """The forward graph above, the gradient graph below (``edge_labels``: the Jacobian written on
+    each reversed edge, keyed by the forward edge ``(a, b)``)."""
     plt = pyplot()
     layers = 1 + max(layer for _, _, layer, _ in forward.nodes)
     rows = [row for _, _, _, row in forward.nodes]
-    width = max(8.0, 2.2 * layers)
-    fig, axes = plt.subplots(2, 1, figsize=(width, 2 * (1.2 + 0.5 * (max(rows) - min(rows)))))
+    step = 1.0
+    height = 2 * (1.0 + 0.55 * (max(rows) - min(rows)))
+    fig, axes = plt.subplots(2, 1, figsize=(GRAPH_WIDTH, height))
+    labels = edge_labels or {}
     for ax, g, color, title in ((axes[0], forward, "#1f5fa8", "forward"),
                                 (axes[1], backward, "#15803d", "gradient")):
-        pos = {n: (layer * 2.2, row) for n, _, layer, row in g.nodes}
+        pos = {n: (layer * step, row) for n, _, layer, row in g.nodes}
         for a, b in g.edges:
             ax.annotate("", xy=pos[b], xytext=pos[a],
-                        arrowprops=dict(arrowstyle="-|>", color=color, lw=1.2,
-                                        shrinkA=16, shrinkB=16))
+                        arrowprops=dict(arrowstyle="-|>", color=color, lw=1.2, shrinkA=17, shrinkB=17))
+            label = labels.get((a, b)) if g is backward else None
+            if label:
+                mid = ((pos[a][0] + pos[b][0]) / 2, (pos[a][1] + pos[b][1]) / 2 + 0.18)
+                ax.text(*mid, label, ha="center", va="bottom", fontsize=GRAPH_FONT, color=color)
         for n, label, _, _ in g.nodes:
-            ax.text(*pos[n], label, ha="center", va="center", fontsize=8,
-                    bbox=dict(boxstyle="round,pad=0.35", fc="white", ec=color, lw=1.2))
-        ax.set_title(title, color=color, fontsize=9)
-        ax.set_xlim(-1.2, 2.2 * (layers - 1) + 1.2)
+            ax.text(*pos[n], _label(label), ha="center", va="center", fontsize=GRAPH_FONT,
+                    bbox=dict(boxstyle="round,pad=0.3", fc="white", ec=color, lw=1.2))
+        ax.set_title(title, color=color, fontsize=GRAPH_FONT + 1)
+        ax.set_xlim(-0.55, step * (layers - 1) + 0.55)
         ax.set_ylim(min(rows) - 0.6, max(rows) + 0.6)
         ax.axis("off")
     return figure_bytes(fig)
-
-
-def graph_tikz(forward: Graph, backward: Graph) -> str:
-    """The same two graphs as TikZ, for the LaTeX books."""
-    def one(g: Graph, color: str, shift: float) -> list[str]:
-        lines = []
-        for n, label, layer, row in g.nodes:
-            if "∂" in label:
-                text = "$" + label.replace("∂", r"\partial ") + "$"
-            else:
-                text = r"\texttt{" + label.replace("_", r"\_") + "}"
-            lines.append(rf"  \node[draw={color}, rounded corners, thick] ({color}{n}) at "
-                         rf"({shift + layer * 2.4:.1f}, {row:.1f}) {{{text}}};")
-        for a, b in g.edges:
-            lines.append(rf"  \draw[-latex, {color}, thick] ({color}{a}) -- ({color}{b});")
-        return lines
-    body = one(forward, "blue", 0.0) + one(backward, "teal", 7.0)
-    return "\\begin{tikzpicture}[font=\\small]\n" + "\n".join(body) + "\n\\end{tikzpicture}\n"
 
 
 # -- the practical tricks, in numbers ---------------------------------------------------------
@@ -223,4 +203,19 @@ def schedules_plot(functions: dict, epochs: int = 50):
     ax.set_xlabel("epoch t")
     ax.set_ylabel("learning rate")
     ax.legend(frameon=False, loc="upper right")
+    return figure_bytes(fig)
+
+
+def tricks_plot(curves: dict[str, list], labels: dict[str, str]) -> dict[str, bytes]:
+    """Held-out accuracy per epoch of each variant of the practical tricks (seeded runs)."""
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(6.4, 3.4))
+    styles = ["-", "--", ":", "-."]
+    for k, (key, acc) in enumerate(curves.items()):
+        ax.plot(np.arange(1, len(acc) + 1), acc, lw=1.6 if k == 0 else 1.1, ls=styles[k % 4],
+                label=labels[key], color="black" if k == 0 else None)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("test accuracy")
+    ax.set_ylim(0, 1)
+    ax.legend(frameon=False, loc="center right", fontsize=7, ncol=2)
     return figure_bytes(fig)

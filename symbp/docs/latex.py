@@ -17,12 +17,23 @@ PARAM_LATEX = {"lr": r"\eta", "mu": r"\mu", "beta1": r"\beta_1", "beta2": r"\bet
                "eps": r"\epsilon", "alpha": r"\alpha", "grad": r"\frac{\partial C}{\partial w}"}
 
 
-class IndexLatex(LatexPrinter):
-    """Index-form SymPy expressions in the notes' notation."""
+# the words of a case distinction, per language ("x for x >= 0, 0 otherwise")
+CASE_WORDS = {"en": ("for", "otherwise"), "vi": ("nếu", "ngược lại")}
 
-    def __init__(self, names: dict | None = None):
+
+class IndexLatex(LatexPrinter):
+    """Index-form SymPy expressions in the notes' notation (case words in ``lang``)."""
+
+    def __init__(self, names: dict | None = None, lang: str = "en"):
         super().__init__({"fold_short_frac": False, "mul_symbol": None})
         self.names = {**LATEX_NAMES, **PARAM_LATEX, **(names or {})}
+        self.case_for, self.case_else = CASE_WORDS[lang]
+
+    def _print_Piecewise(self, expr):
+        rows = [rf"{self._print(e)} & \text{{{self.case_for}}}\: {self._print(c)}"
+                if c is not sp.true else rf"{self._print(e)} & \text{{{self.case_else}}}"
+                for e, c in expr.args]
+        return r"\begin{cases} " + r" \\".join(rows) + r" \end{cases}"
 
     def _name(self, name: str) -> str:
         if name in self.names:
@@ -49,6 +60,13 @@ class IndexLatex(LatexPrinter):
             base = self._print(expr.base)
         sep = "" if all(len(s) == 1 for s in subs) and not numbered else ","
         return f"{base}_{{{sep.join(subs)}}}"
+
+    def _print_Pow(self, expr):
+        """A fraction-shaped base (the caller's ``∂C/∂w_i``) in parentheses before its exponent."""
+        base = expr.base
+        if isinstance(base, sp.Indexed) and str(base.base.label) == "grad" and expr.exp != -1:
+            return rf"\left({self._print(base)}\right)^{{{self._print(expr.exp)}}}"
+        return super()._print_Pow(expr)
 
     def _print_KroneckerDelta(self, expr, exp=None):
         a, b = (self._print(x) for x in expr.args)
@@ -82,8 +100,8 @@ class IndexLatex(LatexPrinter):
         return rf"{text}^{{{exp}}}" if exp else text
 
 
-def latex(expr, names=None) -> str:
-    return IndexLatex(names).doprint(expr)
+def latex(expr, names=None, lang: str = "en") -> str:
+    return IndexLatex(names, lang).doprint(expr)
 
 
 def display_names(module) -> dict[str, str]:

@@ -421,9 +421,10 @@ def checked_matrix_form(d: Derivation, name: str, display: dict[str, str], seed:
 
 
 def check_matrix_form(d: Derivation, name: str, expr: sp.MatrixExpr, display: dict[str, str],
-                      seed: int = 0, trials: int = 2) -> None:
+                      seed: int = 0, trials: int = 2) -> float:
     """Evaluate ``expr`` at random distinct sizes and values and compare it with the generated
-    backward (verified against finite differences); :class:`MatrixFormError` if they differ."""
+    backward (verified against finite differences); the worst relative error, or
+    :class:`MatrixFormError` if they differ."""
     m = d.module
     env = array_values(d, display)
     f = load(d)
@@ -431,6 +432,7 @@ def check_matrix_form(d: Derivation, name: str, expr: sp.MatrixExpr, display: di
     position = [t.name for t in m.inputs].index(name)
     floor = dict(m.min_sizes)
     names = sorted({x for t in m.inputs for x in t.dims} | set(m.out_dims))
+    worst = 0.0
     for trial in range(trials):
         dims = {dim: max(2 + trial + k, floor.get(dim, 1)) for k, dim in enumerate(names)}
         inputs = sample(m, dims, rng, d.kinks)
@@ -456,6 +458,8 @@ def check_matrix_form(d: Derivation, name: str, expr: sp.MatrixExpr, display: di
         if error > TOLERANCE:
             raise MatrixFormError(f"{d.name}: the matrix form of d{name} differs from the derived "
                                   f"VJP at sizes {dims} (relative error {error:.1e})")
+        worst = max(worst, error)
+    return worst
 
 
 # -- LaTeX ----------------------------------------------------------------------------------------
@@ -519,6 +523,9 @@ class MatrixLatex(IndexLatex):
         shown = {v: Shown(self._group(m)) for v, m in zip(cond.fn.variables, cond.mats)}
         return self._print(sp.Piecewise((Shown(self._print(a)), cond.fn.expr.xreplace(shown)),
                                         (Shown(self._print(b)), True)))
+
+    def _print_DiagMatrix(self, expr):
+        return rf"\operatorname{{diag}}\left({self._print(expr.args[0])}\right)"
 
     def _print_OneHotOf(self, expr):
         return rf"\operatorname{{onehot}}\left({self._print(expr.args[0])}\right)"

@@ -1,34 +1,69 @@
-"""outputs: (derivation, report) pairs -> the files of ``output/`` (contents only, no I/O)."""
+"""outputs: (derivation, report) pairs -> the files of ``output/`` (contents only, no I/O).
+
+Pages are listed once, in reading order (:data:`PARTS`, the order of the notes), each with a
+function of the language that returns its blocks; navigation (previous, index, next, the other
+language, the lecture video), the Markdown, the LaTeX sections, the books' answers and the index
+all follow from that list.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
+from ..catalog.schedules import SCHEDULES
 from ..check import verify
 from ..codegen import load as load_any
-from ..codegen.extras import extras, schedule_source
 from ..codegen.compiled import run_source
-from ..catalog.schedules import SCHEDULES
+from ..codegen.extras import extras, schedule_source
+from ..codegen.generate import module_source
 from ..derive import derive
 from ..expr import elementwise
 from ..graph import graph
 from ..networks import mlp_graph
-from ..version import __version__
-from .figures import (drawing, function_and_derivative, graph_figure, graph_tikz, notes_graph,
-                      schedules_plot, softplus_curve, vanishing_gradients, variance_through_layers)
-from ..codegen.generate import module_source
-from .lang import strings
-from .render import (kaiming_blocks, network_blocks, page_blocks, page_md, page_tex, schedules_blocks,
-                     tex_text)
-from .report import checks_table, fmt_bound
-from .notebooks import notebook_files
-from .site import Page, site_files
 from ..templating import render
+from ..version import __version__
+from .blocks import Block
+from .figures import (drawing, function_and_derivative, graph_figure, schedules_plot, softplus_curve,
+                      tricks_plot, vanishing_gradients, variance_through_layers)
+from .glossary import glossary_blocks
+from .lang import strings
+from .notebooks import notebook_files
+from .notes_pages import (chain_rule_blocks, chain_rule_edges, dag_blocks, dag_example, kaiming_blocks,
+                          network_blocks, notes_example, schedules_blocks)
+from .render import answers_tex, page_blocks, page_md, page_tex, tex_text
+from .report import checks_table, fmt_bound
+from .site import Page as SitePage
+from .site import site_files
+from .tricks_page import LEGEND, tricks_blocks, tricks_curves
 
 ACTIVATION_FIGURES = ("relu", "sigmoid", "tanh")
+VIDEO = "https://www.youtube.com/watch?v=d9vdh3b787Y&t={seconds}s"
+
+# the notes' three parts, their lecture-video timestamps, and the pages of each, in reading order
+PARTS = (
+    ("index.part.example", 2989, ("chain_rule", "linear", "relu", "duplicate", "add", "max")),
+    ("index.part.softmax", 3953, ("softmax", "sigmoid", "tanh", "log_softmax")),
+    ("index.part.tricks", 4891, ("cross_entropy", "mse", "normalize", "dropout", "l2_penalty",
+                                 "l1_penalty", "sgd", "sgd_l2", "sgd_l1", "momentum", "adam",
+                                 "schedules", "kaiming", "tricks", "digits_mlp", "dag")),
+    ("index.part.reference", None, ("glossary",)),
+)
 
 
-def _title(d, lang: str) -> str:
-    return strings(lang).get(f"title.{d.name}", d.title)
+@dataclass
+class Page:
+    name: str
+    blocks_of: Callable[[str], list]   # language -> blocks
+    derived: bool = False              # title "NAME: the backward pass, derived"
+    report: object = None              # its verification, for the index
+    fallback_title: str = ""
 
 
+def _title(name: str, lang: str, fallback: str = "") -> str:
+    return strings(lang).get(f"title.{name}", fallback or name)
+
+
+# -- figures -------------------------------------------------------------------------------------
 def figures(items) -> tuple[dict[str, bytes], dict[str, dict[str, str]]]:
     """Figure files (``figures/*.svg`` and ``tex/figures/*.pdf``), and per module the figures
     its page shows (key -> SVG path relative to ``output/``)."""
@@ -46,13 +81,17 @@ def figures(items) -> tuple[dict[str, bytes], dict[str, dict[str, str]]]:
     if "log_softmax" in by_name:
         add("softplus", softplus_curve(load_any(derive(elementwise("log1pexp", "softplus(x)")))))
         used.setdefault("log_softmax", {})["softplus"] = "figures/softplus.svg"
-    forward, backward = notes_graph()
-    add("graph", graph_figure(forward, backward))
+    _, _, notes = notes_example()
+    forward, backward = drawing(notes)
+    add("graph", graph_figure(forward, backward, chain_rule_edges()))
+    _, _, dag = dag_example()
+    add("dag", graph_figure(*drawing(dag.graph)))
     if {"linear", "relu"} <= set(by_name):
         add("kaiming_variance", variance_through_layers(load_any(by_name["linear"]), load_any(by_name["relu"])))
         add("vanishing", vanishing_gradients(_deep_stack))
         used.setdefault("sigmoid", {})["vanishing"] = "figures/vanishing.svg"
     add("schedules", schedules_plot(_schedule_functions()))
+    add("tricks", tricks_plot(tricks_curves(), LEGEND))
     return files, used
 
 
@@ -81,7 +120,67 @@ def networks():
     return [(d, verify(d))]
 
 
-def outputs(items, langs) -> dict[str, str | bytes]:
+def _graph_files(d) -> dict:
+    forward, backward = drawing(d.graph)
+    data = graph_figure(forward, backward)
+    return {f"figures/{d.name}.svg": data["svg"], f"tex/figures/{d.name}.pdf": data["pdf"]}
+
+
+# -- pages ---------------------------------------------------------------------------------------
+def pages(items, nets, used: dict) -> list[Page]:
+    """Every page, in reading order."""
+    fig = "../../figures/"
+    found: dict[str, Page] = {}
+    for d, r in items:
+        figs = {k: f"../../{v}" for k, v in used.get(d.name, {}).items()}
+        found[d.name] = Page(d.name, (lambda d, r, figs: lambda lang: page_blocks(d, r, lang, figs))(d, r, figs),
+                             derived=d.kind == "module", report=r, fallback_title=d.title)
+    for d, r in nets:
+        found[d.name] = Page(d.name, (lambda d, r: lambda lang: network_blocks(d, r, lang, f"{fig}{d.name}.svg"))(d, r),
+                             derived=True, report=r)
+    _, _, dag = dag_example()
+    dag_report = verify(dag)
+    found["dag"] = Page("dag", lambda lang: dag_blocks(lang, fig + "dag.svg", dag_report), report=dag_report)
+    found["chain_rule"] = Page("chain_rule", lambda lang: chain_rule_blocks(lang, fig + "graph.svg"))
+    found["kaiming"] = Page("kaiming", lambda lang: kaiming_blocks(lang, fig + "kaiming_variance.svg"))
+    found["schedules"] = Page("schedules", lambda lang: schedules_blocks(lang, fig + "schedules.svg"))
+    found["tricks"] = Page("tricks", lambda lang: tricks_blocks(lang, fig + "tricks.svg"))
+    found["glossary"] = Page("glossary", glossary_blocks)
+    ordered = [found[n] for _, _, names in PARTS for n in names if n in found]
+    listed = {p.name for p in ordered}
+    return ordered + [p for n, p in found.items() if n not in listed]
+
+
+def _part_of(name: str):
+    for key, seconds, names in PARTS:
+        if name in names:
+            return key, seconds
+    return None, None
+
+
+def navigation(ordered: list[Page], k: int, lang: str, langs) -> Block:
+    """Previous, index, next, the other languages, and the notes' lecture video at this part."""
+    s = strings(lang)
+    links = []
+    if k > 0:
+        prev = ordered[k - 1].name
+        links.append((s["nav.prev"].format(title=_title(prev, lang)), f"{prev}.md"))
+    links.append((s["nav.index"], "../../README.md"))
+    if k + 1 < len(ordered):
+        nxt = ordered[k + 1].name
+        links.append((s["nav.next"].format(title=_title(nxt, lang)), f"{nxt}.md"))
+    name = ordered[k].name
+    links += [(strings(other)["nav.language"], f"../{other}/{name}.md") for other in langs if other != lang]
+    _, seconds = _part_of(name)
+    if seconds:
+        links.append((s["nav.video"].format(time=f"{seconds // 60}:{seconds % 60:02d}"),
+                      VIDEO.format(seconds=seconds)))
+    return Block("nav", links=links)
+
+
+def outputs(items, langs, registry: dict | None = None) -> dict[str, str | bytes]:
+    """Every file of ``output/``. ``registry``, if given, receives each page's blocks by
+    ``(lang, name)`` — the checked equations the tests tie to the pages' text."""
     derivations = [d for d, _ in items]
     reports = [r for _, r in items]
     files: dict[str, str | bytes] = {
@@ -95,75 +194,66 @@ def outputs(items, langs) -> dict[str, str | bytes]:
     nets = networks()
     for d, _ in nets:
         files.update(_graph_files(d))
-    forward, backward = notes_graph()
-    extra_pages = [
-        ("kaiming", lambda lang: kaiming_blocks(lang, "../../figures/kaiming_variance.svg")),
-        ("schedules", lambda lang: schedules_blocks(lang, "../../figures/schedules.svg")),
-    ] + [(d.name, (lambda d, r: lambda lang: network_blocks(d, r, lang, f"../../figures/{d.name}.svg"))(d, r))
-         for d, r in nets]
-    reports = {d.name: r for d, r in items + nets}
-    pages: list[Page] = []  # every Markdown page, for the site
+    ordered = pages(items, nets, used)
+    site_pages: list[SitePage] = []
     for lang in langs:
-        sections = []
-        for d, r in items:
-            name = d.name
-            blocks = page_blocks(d, r, lang, {k: f"../../{v}" for k, v in used.get(name, {}).items()})
-            files[f"md/{lang}/{name}.md"] = page_md(name, _title(d, lang), blocks, lang,
-                                                    derived=d.kind == "module")
-            pages.append(Page(name, lang, _title(d, lang), tuple(blocks), d.kind, d.kind == "module", r))
-            section = f"{name}" if lang == "en" else f"{lang}/{name}"
-            files[f"tex/{section}.tex"] = page_tex(name, _title(d, lang), blocks)
-            sections.append(section)
-        for name, blocks_of in extra_pages:
-            blocks = blocks_of(lang)
-            title = strings(lang).get(f"title.{name}", name)
-            files[f"md/{lang}/{name}.md"] = page_md(name, title, blocks, lang,
-                                                    derived=name not in ("kaiming", "schedules"))
-            pages.append(Page(name, lang, title, tuple(blocks), "network" if name in reports else "notes",
-                              name not in ("kaiming", "schedules"), reports.get(name)))
-            section = f"{name}" if lang == "en" else f"{lang}/{name}"
-            files[f"tex/{section}.tex"] = page_tex(name, title, blocks)
-            sections.append(section)
-        s = strings(lang)
-        preamble = (r"\usepackage[T5]{fontenc}" "\n" r"\usepackage[utf8]{inputenc}" "\n"
-                    r"\usepackage[vietnamese]{babel}") if lang == "vi" else \
-            (r"\usepackage[T1]{fontenc}" "\n" r"\usepackage[utf8]{inputenc}")
-        book = "symbp" if lang == "en" else f"symbp-{lang}"
-        files[f"tex/{book}.tex"] = render(
-            "book.tex.j2", title=tex_text(s["book.title"]), author=tex_text(s["book.author"]),
-            version=__version__, preamble=preamble, graphics="figures/", sections=sections,
-            graph_caption=tex_text(s["fig.graph"]), graph_tikz=graph_tikz(forward, backward))
-    files["README.md"] = index(items + nets, langs, extra=[n for n, _ in extra_pages])
-    files.update(notebook_files(items, pages))
-    files.update(site_files(pages, files))
+        sections, answers = [], []
+        for k, page in enumerate(ordered):
+            nav = navigation(ordered, k, lang, langs)
+            blocks = page.blocks_of(lang)
+            if registry is not None:
+                registry[(lang, page.name)] = [nav] + blocks + [nav]
+            title = _title(page.name, lang, page.fallback_title)
+            files[f"md/{lang}/{page.name}.md"] = page_md(page.name, title, [nav] + blocks + [nav], lang,
+                                                         derived=page.derived)
+            site_pages.append(SitePage(page.name, lang, title, tuple(blocks),
+                                       _part_of(page.name)[0] or "index.part.reference",
+                                       page.derived, page.report))
+            prefix = "" if lang == "en" else f"{lang}/"
+            files[f"tex/{prefix}{page.name}.tex"] = page_tex(page.name, title, blocks, lang)
+            sections.append(f"{prefix}{page.name}")
+            solutions = answers_tex(page.name, title, blocks, lang)
+            if solutions:
+                files[f"tex/{prefix}answers/{page.name}.tex"] = solutions
+                answers.append(f"{prefix}answers/{page.name}")
+        files[f"tex/{_book(lang)}.tex"] = book(lang, sections, answers)
+    files["README.md"] = index(ordered, langs)
+    files.update(notebook_files(items, site_pages))
+    files.update(site_files(site_pages, files))
     return files
 
 
-def _graph_files(d) -> dict:
-    forward, backward = drawing(d.graph)
-    data = graph_figure(forward, backward)
-    return {f"figures/{d.name}.svg": data["svg"], f"tex/figures/{d.name}.pdf": data["pdf"]}
+def _book(lang: str) -> str:
+    return "symbp" if lang == "en" else f"symbp-{lang}"
 
 
-def index(items, langs, extra=()) -> str:
+def book(lang: str, sections: list[str], answers: list[str]) -> str:
+    s = strings(lang)
+    preamble = (r"\usepackage[T5]{fontenc}" "\n" r"\usepackage[utf8]{inputenc}" "\n"
+                r"\usepackage[vietnamese]{babel}") if lang == "vi" else \
+        (r"\usepackage[T5,T1]{fontenc}" "\n" r"\usepackage[utf8]{inputenc}" "\n"
+         r"\usepackage[vietnamese,main=english]{babel}")  # the glossary's Vietnamese
+    return render("book.tex.j2", title=tex_text(s["book.title"]), author=tex_text(s["book.author"]),
+                  version=__version__, preamble=preamble, graphics="figures/", sections=sections,
+                  answers_title=tex_text(s["book.answers"]), answer_files=answers)
+
+
+def index(ordered: list[Page], langs) -> str:
     s = strings("en")
-    rows = []
-    for d, r in items:
-        name = d.name
-        links = " · ".join(f"[{lang}](md/{lang}/{name}.md)" for lang in langs)
-        rows.append(dict(name=name, title=_title(d, "en"), links=links,
-                         status=s["index.verified"] if r.ok else s["index.failed"],
-                         error=fmt_bound(r.max_rel_error)))
-    for name in extra:
-        if name in {row["name"] for row in rows}:
-            continue
-        links = " · ".join(f"[{lang}](md/{lang}/{name}.md)" for lang in langs)
-        rows.append(dict(name=name, title=s.get(f"title.{name}", name), links=links,
-                         status="—", error="—"))
-    books = [dict(tex="tex/symbp.tex" if lang == "en" else f"tex/symbp-{lang}.tex",
-                  pdf="symbp.pdf" if lang == "en" else f"symbp-{lang}.pdf") for lang in langs]
+    parts = []
+    for key, seconds, names in PARTS:
+        rows = []
+        for page in (p for p in ordered if p.name in names):
+            links = " · ".join(f"[{lang}](md/{lang}/{page.name}.md)" for lang in langs)
+            r = page.report
+            rows.append(dict(name=page.name, title=_title(page.name, "en", page.fallback_title), links=links,
+                             status="—" if r is None else (s["index.verified"] if r.ok else s["index.failed"]),
+                             error="—" if r is None else fmt_bound(r.max_rel_error)))
+        video = f" ([{s['index.video']}]({VIDEO.format(seconds=seconds)}))" if seconds else ""
+        parts.append(dict(title=s[key] + video, rows=rows))
+    books = [dict(tex=f"tex/{_book(lang)}.tex", pdf=f"{_book(lang)}.pdf") for lang in langs]
     return render("index.md.j2", title=s["index.title"], intro=s["index.intro"], version=__version__,
                   col_module=s["index.module"], col_pages=s["index.pages"],
-                  col_status=s["index.status"], col_error=s["index.error"], rows=rows,
+                  col_status=s["index.status"], col_error=s["index.error"], parts=parts,
                   figures_title=s["index.figures"], books_title=s["index.books"],
                   graph_caption=s["fig.graph"], books=books)

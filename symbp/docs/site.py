@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
-from pygments.lexers import PythonLexer
+from pygments.lexers import BashLexer, PythonLexer
 
 from ..templating import render
 from ..version import __version__
@@ -24,7 +24,6 @@ from .lang import strings
 from .report import fmt_bound
 
 STATIC = Path(__file__).resolve().parent / "static"
-SECTIONS = ("module", "rule", "network", "notes")  # sidebar order
 PYGMENTS_STYLE = "friendly"
 
 
@@ -36,7 +35,7 @@ class Page:
     lang: str
     title: str                 # the page's heading
     blocks: tuple
-    section: str = "notes"     # one of SECTIONS
+    section: str = ""          # the part of the notes it belongs to (a strings key)
     derived: bool = True       # the full title says "the backward pass, derived"
     report: object = None      # the verification Report, if any
 
@@ -54,6 +53,8 @@ class HtmlBlock:
     rows: tuple = ()
     src: str = ""
     alt: str = ""
+    children: tuple = ()       # box, details, exercise: the blocks inside, as HtmlBlocks
+    summary: str = ""          # details, exercise: the line that unfolds them
 
 
 # -- inline text: math stays for KaTeX, code and the rest are escaped ---------------------------
@@ -97,9 +98,12 @@ def plain_text(text: str) -> str:
     return html.escape(re.sub(r"[$`]|\*\*", "", text))
 
 
-def code_html(source: str) -> str:
-    """Python source, highlighted (Pygments spans; the template wraps it in ``<pre>``)."""
-    return highlight(source, PythonLexer(), HtmlFormatter(nowrap=True))
+LEXERS = {"python": PythonLexer, "sh": BashLexer}
+
+
+def code_html(source: str, language: str = "python") -> str:
+    """Source highlighted (Pygments spans; the template wraps it in ``<pre>``)."""
+    return highlight(source, LEXERS.get(language, PythonLexer)(), HtmlFormatter(nowrap=True))
 
 
 def pygments_css() -> str:
@@ -107,6 +111,7 @@ def pygments_css() -> str:
 
 
 # -- blocks --------------------------------------------------------------------------------------
+# every renderer takes (block, position, figure paths, the page's words) -> HtmlBlock | None
 def _heading(b, k, figure):
     return HtmlBlock("heading", inline_html(b.text), level=min(max(b.level - 1, 2), 6), anchor=f"s{k}")
 
@@ -120,7 +125,7 @@ def _math(b, k, figure):
 
 
 def _code(b, k, figure):
-    return HtmlBlock("code", code_html(b.text))
+    return HtmlBlock("code", code_html(b.text, getattr(b, "language", "python")))
 
 
 def _table(b, k, figure):
@@ -139,15 +144,39 @@ def _other(b, k, figure):
                      header=table.header if table else (), rows=table.rows if table else ())
 
 
+def _box(b, k, figure, lang):
+    return HtmlBlock("box", inline_html(b.text), children=tuple(html_blocks(b.children, figure, lang)))
+
+
+def _details(b, k, figure, lang):
+    return HtmlBlock("details", summary=inline_html(b.text),
+                     children=tuple(html_blocks(b.children, figure, lang)))
+
+
+def _exercise(b, k, figure, lang):
+    s = strings(lang)
+    question = f"<strong>{_escape(s['ex.label'])} {b.level}.</strong> {inline_html(b.text)}"
+    return HtmlBlock("exercise", question, summary=_escape(s["ex.solution"]),
+                     children=tuple(html_blocks(b.children, figure, lang)))
+
+
+def _nav(b, k, figure, lang):
+    return None  # the site has its own navigation (sidebar, previous and next)
+
+
 BLOCKS = {"heading": _heading, "para": _para, "math": _math, "code": _code, "table": _table,
           "figure": _figure}
+NESTED = {"box": _box, "details": _details, "exercise": _exercise, "nav": _nav}
 
 
-def html_blocks(blocks, figure=lambda path: path) -> list[HtmlBlock]:
+def html_blocks(blocks, figure=lambda path: path, lang: str = "en") -> list[HtmlBlock]:
     """Page blocks as :class:`HtmlBlock`; ``figure`` maps a block's image path to the page's."""
     out = []
     for k, b in enumerate(blocks):
-        hb = BLOCKS.get(b.kind, _other)(b, k, figure)
+        if b.kind in NESTED:
+            hb = NESTED[b.kind](b, k, figure, lang)
+        else:
+            hb = BLOCKS.get(b.kind, _other)(b, k, figure)
         if hb is not None:
             out.append(hb)
     return out
@@ -155,8 +184,13 @@ def html_blocks(blocks, figure=lambda path: path) -> list[HtmlBlock]:
 
 # -- the site ------------------------------------------------------------------------------------
 def in_sidebar_order(pages: list[Page], lang: str) -> list[Page]:
-    """The pages of one language, by section, in build order within a section."""
-    return sorted((p for p in pages if p.lang == lang), key=lambda p: SECTIONS.index(p.section))
+    """The pages of one language in reading order (the order they are given in)."""
+    return [p for p in pages if p.lang == lang]
+
+
+def _sections(pages: list[Page]) -> list[str]:
+    """The parts of the notes, in the order their first page comes."""
+    return list(dict.fromkeys(p.section for p in pages))
 
 
 def _full_title(page: Page) -> str:
@@ -174,11 +208,10 @@ def _status(page: Page, s: dict) -> dict:
 
 def _sidebar(pages: list[Page], current: str, s: dict) -> list[dict]:
     groups = []
-    for section in SECTIONS:
+    for section in _sections(pages):
         links = [dict(href=f"{p.name}.html", title=_escape(p.title), current=p.name == current)
                  for p in pages if p.section == section]
-        if links:
-            groups.append(dict(title=_escape(s[f"site.section.{section}"]), links=links))
+        groups.append(dict(title=_escape(s.get(section, section)), links=links))
     return groups
 
 
@@ -209,7 +242,7 @@ def page_html(page: Page, pages: list[Page], langs, figure, notebook: str | None
     nxt = pages[at + 1] if at + 1 < len(pages) else None
     return render("site_page.html.j2", **_chrome(page.lang, langs, page.name, s),
                   title=_escape(_full_title(page)), heading=_escape(page.title),
-                  blocks=html_blocks(page.blocks, figure), sidebar=_sidebar(pages, page.name, s),
+                  blocks=html_blocks(page.blocks, figure, page.lang), sidebar=_sidebar(pages, page.name, s),
                   prev=dict(href=f"{prev.name}.html", title=_escape(prev.title)) if prev else None,
                   next=dict(href=f"{nxt.name}.html", title=_escape(nxt.title)) if nxt else None,
                   prev_label=_escape(s["site.prev"]), next_label=_escape(s["site.next"]),
@@ -221,15 +254,10 @@ def page_html(page: Page, pages: list[Page], langs, figure, notebook: str | None
 def index_html(lang: str, pages: list[Page], langs, graph: str) -> str:
     s = strings(lang)
     sections = []
-    for section in SECTIONS:
-        rows = []
-        for p in pages:
-            if p.section != section:
-                continue
-            rows.append(dict(href=f"{p.name}.html", title=_escape(p.title), name=_escape(p.name),
-                             status=_status(p, s)))
-        if rows:
-            sections.append(dict(title=_escape(s[f"site.section.{section}"]), rows=rows))
+    for section in _sections(pages):
+        rows = [dict(href=f"{p.name}.html", title=_escape(p.title), name=_escape(p.name),
+                     status=_status(p, s)) for p in pages if p.section == section]
+        sections.append(dict(title=_escape(s.get(section, section)), rows=rows))
     return render("site_index.html.j2", **_chrome(lang, langs, "index", s),
                   title=_escape(s["index.title"]), intro=inline_html(s["index.intro"]),
                   sidebar=_sidebar(pages, "", s), sections=sections,

@@ -84,7 +84,7 @@ def derive_request(request: dict) -> dict:
         name=m.name, inputs=inputs, ok=report.ok,
         status=s["index.verified"] if report.ok else s["index.failed"],
         error_bound=fmt_bound(report.max_rel_error),
-        blocks=[asdict(b) for b in html_blocks(module_blocks(d, report, lang, {}))],
+        blocks=[asdict(b) for b in html_blocks(module_blocks(d, report, lang, {}), lang=lang)],
         source=source, code=code_html(source), verdict=_verdict(d, request, inputs, lang))
 
 

@@ -1,0 +1,145 @@
+"""equations: every display equation of a page is a SymPy object, checked numerically first.
+
+A page never holds a typed formula: :class:`Equation` carries the LaTeX *printed from* ``shown``
+(SymPy objects) and the result of a numeric comparison named by ``check`` — the index-form value
+against central finite differences of the forward, against the generated numpy code, a Monte
+Carlo estimate, an identity at sample points. ``Writer.math`` accepts only an ``Equation``; the
+tests walk every ``$$`` block of every page and find it here, checked.
+
+Index-form expressions are evaluated at concrete small sizes by :func:`values_of` (SymPy's
+``lambdify`` over Python's ``math``, one call per index value): independent of the numpy
+printer and of the lowering, so a check against the generated code compares two routes.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import numpy as np
+import sympy as sp
+
+TOLERANCE = 1e-6
+FD_STEP = 1e-5
+
+
+@dataclass(frozen=True)
+class Equation:
+    """A display equation: ``tex`` printed from ``shown``; ``error`` what ``check`` found."""
+
+    tex: str
+    shown: tuple
+    check: str
+    error: float
+    tolerance: float = TOLERANCE
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.error <= self.tolerance)
+
+    def retitled(self, tex: str) -> "Equation":
+        """The same checked objects printed differently (another language's words)."""
+        return replace(self, tex=tex)
+
+
+def rel_error(a, b) -> float:
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.shape != b.shape or not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        return float("inf")
+    scale = max(float(np.max(np.abs(a), initial=0.0)), float(np.max(np.abs(b), initial=0.0)), 1e-8)
+    return float(np.max(np.abs(a - b), initial=0.0) / scale)
+
+
+# -- numeric evaluation of index-form expressions ----------------------------------------------
+def _canonical(expr: sp.Expr) -> sp.Expr:
+    """Arrays and symbols by name only, without assumptions (``s`` positive and ``s`` real are
+    one array)."""
+    bases = {b: sp.IndexedBase(str(b.label)) for b in expr.atoms(sp.IndexedBase)}
+    expr = expr.xreplace(bases) if bases else expr
+    labels = {str(b.label) for b in bases.values()}
+    plain = {s: sp.Symbol(s.name) for s in expr.free_symbols
+             if isinstance(s, sp.Symbol) and s.name not in labels}
+    return expr.xreplace(plain) if plain else expr
+
+
+@lru_cache(maxsize=1024)
+def _compiled(expr: sp.Expr, index_names: tuple[str, ...]):
+    expr = _canonical(expr)
+    bases = sorted({str(b.label) for b in expr.atoms(sp.IndexedBase)})
+    scalars = sorted({s.name for s in expr.free_symbols if isinstance(s, sp.Symbol)}
+                     - set(bases) - set(index_names))
+    args = [sp.IndexedBase(n) for n in bases] + [sp.Symbol(n) for n in scalars] + \
+           [sp.Symbol(n) for n in index_names]
+    fn = sp.lambdify(args, expr, modules=["math"], dummify=True)
+    return fn, bases, scalars
+
+
+def values_of(expr, env: dict, free=()) -> np.ndarray:
+    """``expr`` at every value of its free indices.
+
+    ``free``: ``(index symbol, size)`` pairs, outermost first; ``env``: arrays, sizes, parameters
+    and scalars by name. Returns an array of shape ``tuple(size for _, size in free)``.
+    """
+    names = tuple(i.name for i, _ in free)
+    fn, bases, scalars = _compiled(sp.sympify(expr), names)
+    fixed = [np.asarray(env[b]) for b in bases] + [env[s] for s in scalars]
+    shape = tuple(n for _, n in free)
+    out = np.empty(shape)
+    for at in itertools.product(*(range(n) for n in shape)):
+        out[at] = float(fn(*fixed, *at))
+    return out
+
+
+def central_jacobian(f, x: np.ndarray) -> np.ndarray:
+    """``∂f/∂x`` by central differences: shape ``f(x).shape + x.shape``."""
+    x = np.asarray(x, dtype=float)
+    y0 = np.asarray(f(x), dtype=float)
+    jac = np.empty(y0.shape + x.shape)
+    for at in itertools.product(*(range(n) for n in x.shape)):
+        h = FD_STEP * max(1.0, abs(x[at]))
+        plus, minus = x.copy(), x.copy()
+        plus[at] += h
+        minus[at] -= h
+        jac[(...,) + at] = (np.asarray(f(plus)) - np.asarray(f(minus))) / (2 * h)
+    return jac
+
+
+def scalar_samples(expr, symbol: sp.Symbol, points) -> np.ndarray:
+    """A one-variable expression at sample points (identities and limits of the claims)."""
+    fn = sp.lambdify([symbol], expr, modules=["math"])
+    return np.array([float(fn(p)) for p in points])
+
+
+def identity(tex: str, lhs, rhs, symbol: sp.Symbol, points=np.linspace(-4, 4, 17),
+             shown=None) -> Equation:
+    """``lhs = rhs`` as functions of one variable, compared at ``points``."""
+    err = rel_error(scalar_samples(lhs, symbol, points), scalar_samples(rhs, symbol, points))
+    return Equation(tex, tuple(shown or (lhs, rhs)), "identity at sample points", err)
+
+
+def limit(tex: str, expr, symbol: sp.Symbol, value, at: float, shown=None) -> Equation:
+    """``lim expr = value``: ``expr`` evaluated far out (``at``) is ``value`` to 1e-6."""
+    got = scalar_samples(expr, symbol, [at])[0]
+    err = abs(got - float(value))
+    return Equation(tex, tuple(shown or (expr, value)), f"value at {symbol} = {at:g}", err)
+
+
+def shapes_conform(tex: str, *products) -> Equation:
+    """Shape bookkeeping ``(1×N) = (1×M)(M×N)``: each ``(lhs, MatMul)`` pair conforms in SymPy."""
+    bad = 0
+    for lhs, product in products:
+        try:
+            if sp.MatMul(*product.args).shape != lhs.shape:
+                bad += 1
+        except sp.ShapeError:
+            bad += 1
+    return Equation(tex, tuple(p for pair in products for p in pair), "matrix shapes conform",
+                    float(bad))
+
+
+def from_report(tex: str, shown, report, inputs=None, kinds=None) -> Equation:
+    """Checked by ``verify``'s finite differences (the generated code printed from ``shown``)."""
+    checks = [c for c in report.checks if (inputs is None or c.input in inputs)
+              and (kinds is None or c.kind in kinds)]
+    err = max((c.max_rel_error if c.ok else float("inf") for c in checks), default=float("inf"))
+    return Equation(tex, tuple(shown), "verify: finite differences of the generated code", err)
