@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from types import SimpleNamespace
 
+from ..derive.module import derive_module
 from ..derive.network import NetworkDerivation, derive_network
 from ..networks import chain
 from ..templating import render
@@ -98,6 +99,7 @@ def load_network(d: NetworkDerivation):
 def time_chain(n_nodes: int) -> float:
     """Seconds to derive and generate the code of an ``n_nodes`` chain (nothing cached)."""
     build_kernel.cache_clear()
+    derive_module.cache_clear()
     start = time.perf_counter()
     network_source(derive_network(chain(n_nodes)))
     return time.perf_counter() - start

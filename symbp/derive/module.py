@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from functools import lru_cache
+
 import sympy as sp
 
 from ..names import OUTPUT, UPSTREAM
@@ -259,6 +261,7 @@ def _derive_input(module: Module, x: Tensor) -> InputDerivation:
                            direct, through)
 
 
+@lru_cache(maxsize=512)  # modules are frozen values: one derivation each, however often asked
 def derive_module(module: Module) -> Derivation:
     """Derive the Jacobian and VJP of every differentiable input of ``module``."""
     steps = {x.name: _derive_input(module, x) for x in module.differentiable}
