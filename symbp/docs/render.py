@@ -126,6 +126,7 @@ def tex_text(text: str, foreign: bool = False) -> str:
     """Prose with ``$math$``, ```code``` and ``[label](link)`` segments as LaTeX (plain parts escaped);
     ``foreign``: in an English book, Vietnamese words set in Vietnamese."""
     out = []
+    quotes = iter(("``", "''") * text.count('"'))  # "a quotation" opens and closes: ``a quotation''
     for part in re.split(r"(\$[^$]+\$|`[^`]+`|\*\*[^*]+\*\*)", text):
         if part.startswith("$") and len(part) > 1:
             out.append(part)
@@ -135,7 +136,8 @@ def tex_text(text: str, foreign: bool = False) -> str:
             out.append(r"\textbf{" + tex_text(part[2:-2]) + "}")
         else:
             plain = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", part)  # links: their text
-            escaped = "".join(_SPECIAL.get(ch, ch) for ch in plain).replace('"', "''")
+            escaped = "".join(_SPECIAL.get(ch, ch) for ch in plain)
+            escaped = re.sub('"', lambda m: next(quotes), escaped)
             out.append(_vietnamese(escaped) if foreign else escaped)
     return "".join(out)
 

@@ -81,16 +81,34 @@ def _plain(text: str) -> str:
 
 
 def inline_html(text: str) -> str:
-    """Prose with ``$math$`` (left for KaTeX, escaped), ```code``` and ``**bold**``/links as HTML."""
-    out = []
-    for part in _SEGMENTS.split(text):
+    """Prose with ``$math$`` (left for KaTeX, escaped), ```code``` and ``**bold**``/links as HTML.
+
+    Math and code are set aside first (a NUL-delimited placeholder each), so bold and links may
+    hold them: ``**Choose $\\epsilon$ well.**`` is bold around its math."""
+    kept, prose = [], []
+    for part in _SEGMENTS.split(text.replace("\0", "")):
         if part.startswith("$"):
-            out.append(_escape(part))
+            kept.append(_escape(part))
         elif part.startswith("`") and part.endswith("`") and len(part) > 1:
-            out.append(f"<code>{_escape(part[1:-1])}</code>")
-        elif part:
-            out.append(_plain(part))
-    return "".join(out)
+            kept.append(f"<code>{_escape(part[1:-1])}</code>")
+        else:
+            prose.append(part)
+            continue
+        prose.append(f"\0{len(kept) - 1}\0")
+    return _GLUED.sub(lambda m: _glue(m, kept), _plain("".join(prose)))
+
+
+# A short formula and the bracket or punctuation touching it stay on one line: a browser may
+# otherwise break between KaTeX's output and the ")" or "," after it.
+_GLUED = re.compile(r"(\(?)\0(\d+)\0([.,;:!?)\]]*)")
+_GLUE_UP_TO = 40  # characters of TeX; a longer formula keeps KaTeX's own line breaks
+
+
+def _glue(match: re.Match, kept: list[str]) -> str:
+    before, item, after = match.group(1), kept[int(match.group(2))], match.group(3)
+    if (before or after) and item.startswith("$") and len(item) <= _GLUE_UP_TO:
+        return f'<span class="nowrap">{before}{item}{after}</span>'
+    return before + item + after
 
 
 def plain_text(text: str) -> str:
@@ -200,10 +218,10 @@ def _full_title(page: Page) -> str:
 def _status(page: Page, s: dict) -> dict:
     """The verification status as the index and the page show it ("—" without a report)."""
     r = page.report
-    if r is None:
-        return dict(text="—", error="—", ok=True)
+    if r is None:  # a page with nothing to verify: neither green nor red
+        return dict(text="—", error="—", ok=True, css="none")
     return dict(text=_escape(s["index.verified"] if r.ok else s["index.failed"]),
-                error=_escape(fmt_bound(r.max_rel_error)), ok=r.ok)
+                error=_escape(fmt_bound(r.max_rel_error)), ok=r.ok, css="ok" if r.ok else "failed")
 
 
 def _sidebar(pages: list[Page], current: str, s: dict) -> list[dict]:
