@@ -21,9 +21,7 @@ from .codegen import load
 from .codegen.compiled import run_source
 from .codegen.extras import kaiming_source, schedule_source
 from .derive import derive
-from .expr import module
-from .graph import graph
-from .networks import mlp_graph
+from .networks import mlp_graph, softmax_log_graph
 
 
 @dataclass
@@ -77,29 +75,6 @@ def fit_normalize(x: np.ndarray, axis: int = -1, eps: float = 1e-5):
     shape = [1] * x.ndim
     shape[axis] = x.shape[axis]
     return m.reshape(shape[1:] if axis else shape), np.maximum(sigma, eps).reshape(shape[1:] if axis else shape)
-
-
-def softmax_log_graph(n_in: int, hidden: int, n_out: int):
-    """The MLP with its loss computed as ``-mean(log(softmax(z))[target])``: the log taken of the
-    probabilities rather than LogSoftMax of the logits (targets one-hot)."""
-    g = graph("digits_mlp_softmax_log")
-    g.input("x", ("B", n_in))
-    g.input("onehot", ("B", n_out))
-    g.input("mask", ("B", hidden), kind="mask")
-    for name, dims in (("W1", (hidden, n_in)), ("b1", (hidden,)), ("W2", (n_out, hidden)),
-                       ("b2", (n_out,))):
-        g.param(name, dims)
-    g.node("h", "linear", "x", "W1", "b1")
-    g.node("a", "relu", "h")
-    g.node("d", "dropout", "a", "mask")
-    g.node("z", "linear", "d", "W2", "b2")
-    g.node("p", "softmax", "z")
-    # -sum(t log q) / B, written with the language's mean over all B·n elements
-    nll = module("nll_of_probabilities", f"-{n_out} * mean(t * log(q))",
-                 shapes={"q": ("B", "n"), "t": ("B", "n")})
-    g.node("loss", nll, "p", "onehot")
-    g.output("loss")
-    return g
 
 
 @lru_cache(maxsize=8)
