@@ -55,9 +55,11 @@ class Kernel:
     def source(self) -> str:
         return self.forward.source() + "\n\n" + self.backward.source()
 
+    helpers: str = ""  # plain Python the functions call (the module's helpers, e.g. ``_erf``)
+
     def compile(self) -> dict:
         """Execute the generated source (ours, never user text) in a fresh namespace."""
-        return run_source(self.source, self.name)
+        return run_source(self.helpers + "\n\n" + self.source, self.name)
 
 
 def _arrays(module: Module, shifted) -> dict[str, ArraySpec]:
@@ -264,7 +266,7 @@ def build_kernel(d: Derivation) -> Kernel:
 
     fwd_src = _print_forward(m, fwd, inputs, shifted, cache, rename)
     bwd_src = _print_backward(m, bwd, cache, rename)
-    return Kernel(name, fwd_src, bwd_src, cache, parts=(fwd, bwd))
+    return Kernel(name, fwd_src, bwd_src, cache, parts=(fwd, bwd), helpers=m.helpers)
 
 
 def _with_statistics(d: Derivation, name: str):
@@ -370,7 +372,7 @@ def compile_expression(m: Module, expr: sp.Expr, target: tuple):
     args = [t.name for t in m.inputs] + [p.name for p in m.params]
     body = _size_lines(m, fn.reads(), args, _rename(m)) + fn.lines() + ["return value"]
     src = f"def value_of({', '.join(args)}):\n" + _indent(body)
-    return compile_source(src, "value_of")
+    return compile_source(m.helpers + "\n\n" + src, "value_of")
 
 
 def _flat_symbols(expr: sp.Expr) -> sp.Expr:

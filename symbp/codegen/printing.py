@@ -13,6 +13,7 @@ SymPy                                  numpy
 ``Sigmoid(u)``                         ``0.5 + 0.5*np.tanh(0.5*u)`` (never overflows)
 ``Softplus(u)``                        ``np.logaddexp(0, u)``
 ``Total(u)``                           ``np.sum(u)`` (a sum over every element)
+``erf(u)``                             ``_erf(u)`` (numpy has none; the module ships it)
 ``Guard(c, u)``                        ``np.where(c, u, 1)`` (a denominator in a branch not taken)
 ``log(1 + u)``                         ``np.log1p(u)``
 ``exp(u) - 1``                         ``np.expm1(u)``
@@ -109,6 +110,9 @@ class ArrayPrinter(NumPyPrinter):
 
     def _print_Total(self, expr):
         return f"np.sum({self._print(expr.args[0])})"
+
+    def _print_erf(self, expr):  # numpy has no erf: the module ships ``_erf`` (expr.ERF_HELPER)
+        return f"_erf({self._print(expr.args[0])})"
 
     def _print_Softplus(self, expr):
         return f"np.logaddexp(0, {self._print(expr.args[0])})"

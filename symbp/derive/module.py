@@ -102,12 +102,53 @@ def _fresh_indices(module: Module, count: int) -> tuple[sp.Symbol, ...]:
     return tuple(pool[:count])
 
 
+# work bounds of the output-form search (never wall time: the result stays deterministic)
+MAX_FORWARD_OPS = 60     # a larger forward is not searched: the plain derivative is kept
+MAX_CANDIDATES = 16      # subexpressions of the forward tried, smallest first
+MAX_SIMPLIFY_OPS = 80    # sp.simplify only on rewritten Jacobians at most this large
+
+
+def invert(f: sp.Expr, a: sp.Symbol, y: sp.Expr) -> sp.Expr | None:
+    """The unique ``a`` with ``y = f(a)``, peeled off layer by layer, when ``a`` occurs once in
+    ``f`` and every layer is invertible (``+``, ``*``, ``exp``, ``log``, ``1/u``, non-integer
+    powers); else ``None``. A bounded stand-in for ``sympy.solve`` (no polynomial solving, no
+    Lambert W)."""
+    if sp.count_ops(f) > MAX_FORWARD_OPS or list(sp.preorder_traversal(f)).count(a) != 1:
+        return None
+    while f != a:
+        if isinstance(f, (sp.Add, sp.Mul)):
+            inner = next(t for t in f.args if t.has(a))
+            rest = f.func(*[t for t in f.args if t is not inner])
+            if rest.has(a) or rest == 0:
+                return None
+            y = y - rest if isinstance(f, sp.Add) else y / rest
+            f = inner
+        elif isinstance(f, sp.Pow) and not f.exp.has(a) and f.exp.is_number \
+                and (f.exp == -1 or not f.exp.is_integer):
+            y, f = y ** (1 / f.exp), f.base
+        elif isinstance(f, sp.exp):
+            y, f = sp.log(y), f.args[0]
+        elif isinstance(f, sp.log):
+            y, f = sp.exp(y), f.args[0]
+        else:
+            return None
+    return y
+
+
+def _bounded_simplify(expr: sp.Expr) -> sp.Expr | None:
+    """``factor_terms(simplify(expr))`` for small expressions only (``None`` for a large one)."""
+    if sp.count_ops(expr) > MAX_SIMPLIFY_OPS:
+        return None
+    return sp.factor_terms(sp.simplify(expr))
+
+
 def _output_form(module: Module, jac: sp.Expr) -> sp.Expr | None:
     """Rewrite ``jac`` in terms of the output ``y``, if SymPy can eliminate the inputs.
 
     Every sum in the forward is named; then, for each subexpression ``a`` of the forward that
-    carries the output's last index, ``y = forward`` is solved for ``a`` and ``a`` is replaced
-    everywhere (the last index generalised). Accepted when no input and no named sum remains.
+    carries the output's last index, ``y = forward`` is solved for ``a`` (:func:`invert`) and
+    ``a`` is replaced everywhere (the last index generalised). Accepted when no input and no named
+    sum remains. The search is bounded by the size of the forward and a number of candidates.
     """
     forward = module.forward
     inputs = {t.base for t in module.inputs}
@@ -115,6 +156,8 @@ def _output_form(module: Module, jac: sp.Expr) -> sp.Expr | None:
         return None
     if module.statistics:
         return _output_form_all_indices(module, jac)
+    if sp.count_ops(forward) > MAX_FORWARD_OPS:
+        return None
     sums = {s: sp.Dummy(f"S{n}") for n, s in enumerate(sorted(forward.atoms(sp.Sum), key=str))}
     f_abs, jac_abs = forward.xreplace(sums), jac.xreplace(sums)
     last = module.index[-1]
@@ -123,25 +166,22 @@ def _output_form(module: Module, jac: sp.Expr) -> sp.Expr | None:
     wild = sp.Wild("w")
     best = None
     A = sp.Dummy("A")
-    for cand in sorted(set(sp.preorder_traversal(f_abs)), key=lambda e: (sp.count_ops(e), str(e))):
-        if not cand.has(last) or not any(cand.has(b) for b in inputs) or cand.is_Number:
-            continue
+    candidates = [c for c in sorted(set(sp.preorder_traversal(f_abs)), key=lambda e: (sp.count_ops(e), str(e)))
+                  if c.has(last) and any(c.has(b) for b in inputs) and not c.is_Number]
+    for cand in candidates[:MAX_CANDIDATES]:
         f_sub = f_abs.xreplace({cand: A})
         if any(f_sub.has(b) for b in inputs):
             continue
-        try:
-            sols = sp.solve(sp.Eq(Y, f_sub), A, dict=False)
-        except (NotImplementedError, TypeError, ValueError):
-            continue
-        if len(sols) != 1 or not _elementary(sols[0]):
+        solution = invert(f_sub, A, Y)
+        if solution is None or not _elementary(solution):
             continue
         y_el = y[module.index[:-1] + (wild,)]
         pattern = cand.xreplace({last: wild})
-        value = sols[0].xreplace({Y: y[module.index]}).xreplace({last: wild})
+        value = solution.xreplace({Y: y[module.index]}).xreplace({last: wild})
         value = value.xreplace({y[module.index[:-1] + (last,)]: y_el})
-        rewritten = jac_abs.replace(pattern, value)
-        rewritten = sp.factor_terms(sp.simplify(rewritten))
-        if any(rewritten.has(b) for b in inputs) or any(rewritten.has(d) for d in sums.values()) \
+        rewritten = _bounded_simplify(jac_abs.replace(pattern, value))
+        if rewritten is None or any(rewritten.has(b) for b in inputs) \
+                or any(rewritten.has(d) for d in sums.values()) \
                 or sp.count_ops(rewritten) > sp.count_ops(jac_abs):
             continue
         if best is None or sp.count_ops(rewritten) < sp.count_ops(best):
@@ -215,15 +255,12 @@ def _output_form_all_indices(module: Module, jac: sp.Expr) -> sp.Expr | None:
         return None
     el = x.base[module.index]
     Y, A = sp.Dummy("Y"), sp.Dummy("A")
-    try:
-        sols = sp.solve(sp.Eq(Y, module.forward.xreplace({el: A})), A, dict=False)
-    except (NotImplementedError, TypeError, ValueError):
-        return None
-    if len(sols) != 1:
+    solution = invert(module.forward.xreplace({el: A}), A, Y)
+    if solution is None:
         return None
     wilds = tuple(sp.Wild(f"w{k}") for k in range(len(module.index)))
     y = OUTPUT.base
-    value = sols[0].xreplace({Y: y[module.index]}).xreplace(dict(zip(module.index, wilds)))
+    value = solution.xreplace({Y: y[module.index]}).xreplace(dict(zip(module.index, wilds)))
     rewritten = canonical_sums(sp.expand(jac.replace(x.base[wilds], value)))
     rewritten = rewritten.replace(lambda e: isinstance(e, sp.Sum) and not any(
         e.function.has(v) for v, *_ in e.limits), lambda e: e.doit())
