@@ -78,7 +78,8 @@ def _arrays(module: Module, shifted) -> dict[str, ArraySpec]:
     for base in shifted:
         t = module.input(str(base.label))
         arrays[f"{base.label}_max"] = ArraySpec(f"{base.label}_max", len(t.dims) - 1,
-                                                layout=(True,) * (len(t.dims) - 1) + (False,))
+                                                layout=(True,) * (len(t.dims) - 1) + (False,)) \
+            if len(t.dims) > 1 else ArraySpec(f"{base.label}_max", 0, "scalar")  # a vector's max
         arrays[f"{base.label}_shift"] = ArraySpec(f"{base.label}_shift", len(t.dims))
     return arrays
 
@@ -328,7 +329,8 @@ def _print_forward(m: Module, fn: _Part, inputs, shifted, cache, rename) -> Func
         body += [f"if {m.identity_without} is None:", f"    return {inputs[0]}, None"]
     body += _size_lines(m, fn.reads(), inputs, rename)
     for b in sorted(shifted, key=str):
-        body.append(f"{b.label}_max = {b.label}.max(axis=-1, keepdims=True)")
+        keep = "axis=-1, keepdims=True" if len(m.input(str(b.label)).dims) > 1 else ""
+        body.append(f"{b.label}_max = {b.label}.max({keep})")
         body.append(f"{b.label}_shift = {b.label} - {b.label}_max")
     body += fn.lines()
     if m.branches:

@@ -34,7 +34,7 @@ def in_range(expr: sp.Expr) -> sp.Expr:
         return sp.Piecewise(*pairs)
 
     for _ in range(8):
-        new = expr.doit().replace(guarded, lambda e: e.args[0].expr)
+        new = _sift_sums(expr).replace(guarded, lambda e: e.args[0].expr)
         new = new.replace(lambda e: isinstance(e, sp.Piecewise), in_bounds_dropped)
         new = new.replace(sifting, lambda e: sum_out(e.function, e.limits))
         new = new.replace(lambda e: isinstance(e, sp.Sum) and not any(
@@ -45,17 +45,31 @@ def in_range(expr: sp.Expr) -> sp.Expr:
     return expr
 
 
+def _sift_sums(expr: sp.Expr) -> sp.Expr:
+    """Sums over a Kronecker delta of their own index, sifted; the rest left as they are.
+
+    A stand-in for ``expr.doit()``: SymPy's delta summation mishandles a delta under a branch
+    (``Σ_i δ_ci f_i`` with ``f`` a ``Piecewise`` becomes ``B·δ_{c,B-1} f_{B-1}``) and tries closed
+    forms of every other sum (seconds on chains of matrix products)."""
+    def sifting(e) -> bool:
+        return isinstance(e, sp.Sum) and any(
+            v in d.args for d in e.function.atoms(sp.KroneckerDelta) for v, *_ in e.limits)
+    return expr.replace(sifting, lambda e: sum_out(e.function, e.limits))
+
+
 def _hoist_deltas(expr: sp.Expr) -> sp.Expr:
     """``Piecewise((δ·a, c), (δ·b, True))`` -> ``δ · Piecewise((a, c), (b, True))``."""
     def hoist(pw):
         pw = sp.Piecewise(*[(pull_out_of_sums(p.expr), p.cond) for p in pw.args])
-        if not isinstance(pw, sp.Piecewise):
-            return pw
+        hoisted = sp.S.One
         for d in sorted(pw.atoms(sp.KroneckerDelta), key=str):
+            if not isinstance(pw, sp.Piecewise):
+                break
             if all(p.expr == 0 or (p.expr / d).is_polynomial(d) and not (p.expr / d).has(d)
                    for p in pw.args):
-                return d * sp.Piecewise(*[(p.expr / d, p.cond) for p in pw.args])
-        return pw
+                hoisted *= d
+                pw = sp.Piecewise(*[(p.expr / d, p.cond) for p in pw.args])
+        return hoisted * pw
     return expr.replace(lambda e: isinstance(e, sp.Piecewise), hoist)
 
 
@@ -72,6 +86,26 @@ def pull_out_of_sums(expr: sp.Expr) -> sp.Expr:
     return sp.factor_terms(expr.replace(lambda e: isinstance(e, sp.Sum), pull))
 
 
+def lift_deltas(expr: sp.Expr) -> sp.Expr:
+    """Kronecker deltas free of a sum's indices leave it: ``Σ_s δ_ci f(s) = δ_ci Σ_s f(s)``
+    (split over the terms of the summand first), so that an outer sum can sift them."""
+    def liftable(term, bound):
+        return [f for f in sp.Mul.make_args(term)
+                if isinstance(f, sp.KroneckerDelta) and not f.free_symbols & bound]
+
+    def lift(s):
+        bound = {v for v, *_ in s.limits}
+        terms = sp.Add.make_args(s.function)
+        if not any(liftable(t, bound) for t in terms):
+            return s
+        out = []
+        for t in terms:
+            deltas = sp.Mul(*liftable(t, bound))
+            out.append(deltas * sp.Sum(t / deltas, *s.limits))
+        return sp.Add(*out)
+    return expr.replace(lambda e: isinstance(e, sp.Sum), lift)
+
+
 def sum_out(expr: sp.Expr, ranges) -> sp.Expr:
     """``Σ`` of ``expr`` over ``ranges``, each Kronecker delta sifting its index away.
 
@@ -79,7 +113,9 @@ def sum_out(expr: sp.Expr, ranges) -> sp.Expr:
     delta names stays a genuine reduction, an index the term does not use multiplies by the size.
     """
     groups: dict[tuple, list] = {}
-    for term in sp.Add.make_args(sp.expand(_hoist_deltas(expr), log=False, power_exp=False)):
+    expr = _hoist_deltas(expr)
+    expr = lift_deltas(expr) if expr.has(sp.KroneckerDelta) else expr
+    for term in sp.Add.make_args(sp.expand(expr, log=False, power_exp=False)):
         pending = []
         for var, lo, hi in ranges:
             delta = next((f for f in sp.Mul.make_args(term) if isinstance(f, sp.KroneckerDelta)

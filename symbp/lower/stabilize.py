@@ -22,13 +22,16 @@ from .functions import Guard, Sigmoid, Softplus
 
 
 def shifted_inputs(expr: sp.Expr) -> set[sp.IndexedBase]:
-    """Inputs ``x`` with some ``Σ_k exp(... x[..., k] ...)`` in ``expr``."""
+    """Inputs ``x`` with some ``Σ_k exp(x[..., k] + u)`` in ``expr`` (``u`` free of ``k``): the
+    sums a shift by ``max_k x[..., k]`` keeps from overflowing."""
     found = set()
     for s in expr.atoms(sp.Sum):
         var = s.limits[0][0]
         for e in s.function.atoms(sp.exp):
-            for ix in e.atoms(sp.Indexed):
-                if ix.indices and ix.indices[-1] == var and len(ix.indices) >= 1:
+            u = e.args[0]
+            for ix in u.atoms(sp.Indexed):
+                if ix.indices and ix.indices[-1] == var and not str(ix.base.label).startswith("_") \
+                        and sp.diff(u, ix) == 1 and not (u - ix).has(var):
                     found.add(ix.base)
     return found
 
@@ -37,12 +40,18 @@ def shift_name(base: sp.IndexedBase, what: str) -> sp.IndexedBase:
     return sp.IndexedBase(f"{base.label}_{what}", real=True)
 
 
+def _max_of(ix: sp.Indexed) -> sp.Expr:
+    """``x_max[...]`` over the leading indices of ``ix`` (a scalar ``x_max`` for a vector)."""
+    lead = ix.indices[:-1]
+    return shift_name(ix.base, "max")[lead] if lead else sp.Symbol(f"{ix.base.label}_max", real=True)
+
+
 def shift_logsumexp(expr: sp.Expr, bases) -> sp.Expr:
     """Rewrite ``exp(x[..., j])`` as ``exp(x_shift[..., j]) · exp(x_max[...])`` and simplify."""
     if not bases:
         return expr
 
-    reps = {ix: shift_name(ix.base, "shift")[ix.indices] + shift_name(ix.base, "max")[ix.indices[:-1]]
+    reps = {ix: shift_name(ix.base, "shift")[ix.indices] + _max_of(ix)
             for ix in expr.atoms(sp.Indexed) if ix.base in bases}
     out = expr.xreplace(reps)
     out = out.replace(lambda e: isinstance(e, sp.exp),
@@ -53,19 +62,41 @@ def shift_logsumexp(expr: sp.Expr, bases) -> sp.Expr:
     return sp.powsimp(out)
 
 
+MAX_FACTOR_OPS = 150  # sigmoid forms are searched (cancel, factor) in bodies at most this large
+
+
 def stable_elementwise(expr: sp.Expr) -> sp.Expr:
     """Softplus and sigmoid forms of ``exp`` that cannot overflow."""
     expr = expr.replace(
         lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.Add) and len(e.args[0].args) == 2
         and 1 in e.args[0].args and any(isinstance(t, sp.exp) for t in e.args[0].args),
         lambda e: Softplus(next(t for t in e.args[0].args if isinstance(t, sp.exp)).args[0]))
+    expr = expr.replace(lambda e: isinstance(e, sp.Sum),
+                        lambda e: sp.Sum(_sigmoid_forms(e.function), *e.limits))
+    return _sigmoid_forms(expr)
+
+
+def _sigmoid_forms(expr: sp.Expr) -> sp.Expr:
+    """``exp(u)`` -> ``(1 - σ(-u)) / σ(-u)`` where the result is a polynomial in ``σ``.
+
+    Only ``exp`` atoms free of the indices of sums inside ``expr`` are tried (those sums were
+    rewritten on their own): a stand-in symbol for ``exp(u_k)`` would otherwise be factored out
+    of the ``Σ_k`` that binds ``k``."""
+    if sp.count_ops(expr) > MAX_FACTOR_OPS:
+        return expr
+    free = expr.free_symbols
+    sums = {e: sp.Dummy(f"S{k}") for k, e in enumerate(sorted(expr.atoms(sp.Sum), key=sp.default_sort_key))}
+    opaque = {v: k for k, v in sums.items()}
     for atom in sorted(expr.atoms(sp.exp), key=str):
-        if atom not in expr.atoms(sp.exp):
+        if atom not in expr.atoms(sp.exp) or not atom.free_symbols <= free:
             continue
         u = atom.args[0]
         s = sp.Dummy("s")
-        trial = sp.factor(sp.cancel(expr.xreplace({atom: (1 - s) / s, sp.exp(-u): s / (1 - s)})))
-        if trial.has(atom) or trial.has(sp.exp(-u)) or not trial.is_polynomial(s):
+        masked = expr.xreplace(sums).xreplace({atom.xreplace(sums): (1 - s) / s,
+                                               sp.exp(-u).xreplace(sums): s / (1 - s)})
+        trial = sp.factor(sp.cancel(masked)).xreplace(opaque)
+        if not trial.is_polynomial(s) or trial.has(sp.Product) \
+                or not trial.atoms(sp.exp) <= expr.atoms(sp.exp) - {atom, sp.exp(-u)}:
             continue
         expr = trial.xreplace({s: Sigmoid(-u)})
     return expr
