@@ -550,7 +550,7 @@ RESERVED = frozenset({"where", "einsum", "out", "dout", "cache", "np", "needs", 
 def _check_name(kind: str, name: str):
     if not isinstance(name, str) or not name.isidentifier() or not name.isascii() or name.startswith("_"):
         shown = name.encode("ascii", "backslashreplace").decode() if isinstance(name, str) else repr(name)
-        raise ExpressionError(f"invalid {kind} name {shown!r}: use an ASCII identifier without a leading _")
+        raise ExpressionError(f"invalid {kind} name '{shown}': use an ASCII identifier without a leading _")
     if name in RESERVED:
         raise ExpressionError(f"invalid {kind} name {name!r}: it is reserved")
 
@@ -639,7 +639,7 @@ def _clean_shapes(shapes) -> dict:
         for d in dims:
             if not isinstance(d, str) or not d.isidentifier() or not d.isascii() or d.startswith("_"):
                 shown = d.encode("ascii", "backslashreplace").decode() if isinstance(d, str) else d
-                raise ExpressionError(f"bad size name {shown!r} for {var}: sizes are names like n, m")
+                raise ExpressionError(f"bad size name '{shown}' for {var}: sizes are names like n, m")
             if d in RESERVED:
                 raise ExpressionError(f"invalid size name {d!r} for {var}: it is reserved")
         if not dims:

@@ -113,9 +113,8 @@ class _Program:
         self.lowerer.bind_sizes(sizes)
         missing = [t for t in target if not expr.has(t)]
         if missing:
-            target = tuple(t for t in target if t not in missing)
             self.broadcast[name] = like
-        self.lowerer.lower(expr, target)
+        self.lowerer.lower(expr, target, broadcast=bool(missing))  # unused axes kept, of size 1
         self.names.append(name)
         self.ranks.append(0 if name in self.broadcast else len(target))
 

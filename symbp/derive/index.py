@@ -4,6 +4,37 @@ from __future__ import annotations
 
 import sympy as sp
 
+
+class DerivationError(RuntimeError):
+    """An internal error: a derived expression is malformed (a bug in symbp, never bad input)."""
+
+
+def structural_problems(expr: sp.Expr, free=()) -> list[str]:
+    """What is wrong with the shape of an index expression whose free indices are ``free``:
+    a summation index used outside the sum that binds it, a Kronecker delta left between two
+    indices (a VJP has every delta sifted)."""
+    problems = []
+    labels = {b.label for b in expr.atoms(sp.IndexedBase)}
+    escaped = sorted(s.name for s in expr.free_symbols
+                     if isinstance(s, sp.Symbol) and s.is_integer and not s.is_positive
+                     and s not in labels and s not in set(free))
+    if escaped:
+        problems.append(f"index {', '.join(escaped)} is used outside the sum that binds it")
+    deltas = sorted(str(d) for d in expr.atoms(sp.KroneckerDelta)
+                    if all(isinstance(a, sp.Symbol) for a in d.args))
+    if deltas:
+        problems.append(f"Kronecker delta {', '.join(deltas)} between indices survives")
+    return problems
+
+
+def check_structure(expr: sp.Expr, free, what: str) -> None:
+    """Raise :class:`DerivationError` naming ``what`` if ``expr`` is malformed."""
+    problems = structural_problems(expr, free)
+    if problems:
+        raise DerivationError(f"internal error: {what}: {'; '.join(problems)} in {expr} "
+                              "(a bug in symbp; please report it with the expression)")
+
+
 def in_range(expr: sp.Expr) -> sp.Expr:
     """Evaluate sums and deltas, keeping the branch valid inside the index bounds.
 
@@ -58,18 +89,32 @@ def _sift_sums(expr: sp.Expr) -> sp.Expr:
 
 
 def _hoist_deltas(expr: sp.Expr) -> sp.Expr:
-    """``Piecewise((δ·a, c), (δ·b, True))`` -> ``δ · Piecewise((a, c), (b, True))``."""
+    """``Piecewise((δ·a + c, p), (δ·b + d, True))`` -> ``δ · Piecewise((a, p), (b, True)) +
+    Piecewise((c, p), (d, True))``: a delta linear in every branch leaves the branches."""
+    def split(pw, d):
+        """``(with_delta, rest)`` of a Piecewise linear in the delta ``d``, or ``None``."""
+        mark = sp.Dummy("delta")
+        slopes, rests = [], []
+        for p in pw.args:
+            e = p.expr.xreplace({d: mark})
+            if e.has(d) or not e.is_polynomial(mark) or sp.degree(e, mark) > 1:
+                return None
+            slope = sp.diff(e, mark)
+            slopes.append((slope, p.cond))
+            rests.append((sp.expand(e - mark * slope) if slope != 0 else e, p.cond))
+        return sp.Piecewise(*slopes), sp.Piecewise(*rests)
+
     def hoist(pw):
         pw = sp.Piecewise(*[(pull_out_of_sums(p.expr), p.cond) for p in pw.args])
-        hoisted = sp.S.One
+        out = sp.S.Zero
         for d in sorted(pw.atoms(sp.KroneckerDelta), key=str):
             if not isinstance(pw, sp.Piecewise):
                 break
-            if all(p.expr == 0 or (p.expr / d).is_polynomial(d) and not (p.expr / d).has(d)
-                   for p in pw.args):
-                hoisted *= d
-                pw = sp.Piecewise(*[(p.expr / d, p.cond) for p in pw.args])
-        return hoisted * pw
+            parts = split(pw, d)
+            if parts is not None:
+                slope, pw = parts
+                out += d * (hoist(slope) if isinstance(slope, sp.Piecewise) else slope)
+        return out + pw
     return expr.replace(lambda e: isinstance(e, sp.Piecewise), hoist)
 
 
@@ -95,7 +140,8 @@ def lift_deltas(expr: sp.Expr) -> sp.Expr:
 
     def lift(s):
         bound = {v for v, *_ in s.limits}
-        terms = sp.Add.make_args(s.function)
+        # out of the branches first (building Σ_j δ·Piecewise would fold δ back in)
+        terms = sp.Add.make_args(_hoist_deltas(s.function))
         if not any(liftable(t, bound) for t in terms):
             return s
         out = []

@@ -22,7 +22,7 @@ import sympy as sp
 from ..names import OUTPUT, UPSTREAM
 from ..spec import Module, Tensor, indices
 from .result import Derived
-from .index import canonical_sums, in_range, sum_out
+from .index import canonical_sums, check_structure, in_range, sum_out
 
 _INPUT_INDEX_POOL = "c j l p q s u v"
 
@@ -302,7 +302,11 @@ def _derive_input(module: Module, x: Tensor) -> InputDerivation:
 
 def derive_module(module: Module) -> Derivation:
     """Derive the Jacobian and VJP of every differentiable input of ``module``."""
+    label = f"module {module.name}" + (f" ({module.source!r})" if module.source else "")
+    check_structure(module.forward, module.index, f"the forward of {label}")
     steps = {x.name: _derive_input(module, x) for x in module.differentiable}
+    for name, step in steps.items():
+        check_structure(step.vjp, step.index, f"the VJP for {name} of {label}")
     return Derivation(module, steps)
 
 

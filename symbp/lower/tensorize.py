@@ -102,12 +102,13 @@ class Lowerer:
         return self.program.layouts[sym]
 
     # -- entry point --------------------------------------------------------------------------
-    def lower(self, expr: sp.Expr, target: tuple) -> sp.Expr:
-        """Lower ``expr`` so that its axes are ``target``; return the elementwise result."""
+    def lower(self, expr: sp.Expr, target: tuple, broadcast: bool = False) -> sp.Expr:
+        """Lower ``expr`` so that its axes are ``target``; return the elementwise result.
+        ``broadcast``: indices of ``target`` that ``expr`` does not use stay axes of size 1."""
         self.order = list(target)
         e, labels, leaves = self._lower(split_masks(sp.sympify(expr)))
         missing = [t for t in target if t not in labels]
-        if missing:
+        if missing and not broadcast:
             raise LoweringError(f"result does not depend on index {missing[0]}")
         e, _ = self._align(e, labels, leaves, tuple(target))
         self.program.results.append(e)
