@@ -79,15 +79,32 @@ class Derivation(Derived):
         return f"<Derivation {self.module.name}: {body}>"
 
 
+_LOGIC = (sp.And, sp.Or, sp.Not, sp.Xor, sp.Implies, sp.Equivalent, sp.ITE)
+
+
+def _condition_kinks(cond) -> list:
+    """``a - b`` for every comparison ``a <op> b`` inside a condition (through And, Or, ITE…)."""
+    if isinstance(cond, sp.core.relational.Relational):
+        return [cond.lhs - cond.rhs]
+    if isinstance(cond, _LOGIC):
+        return [k for a in cond.args for k in _condition_kinks(a)]
+    return []
+
+
 def kinks(expr: sp.Expr) -> tuple[sp.Expr, ...]:
-    """Each Piecewise condition ``a > b`` and each ``Abs(a)`` gives a kink ``a - b`` / ``a``."""
+    """Where ``expr`` is not differentiable (or jumps), as expressions that vanish there: every
+    comparison in a ``Piecewise`` condition (``And``/``Or``/``ITE`` included), every pair of
+    ``Min``/``Max`` arguments, and the argument of ``Abs``, ``sign`` and ``Heaviside``. An index
+    bound by a sum around the kink is a free index of the kink expression."""
     found = []
     for pw in expr.atoms(sp.Piecewise):
         for pair in pw.args:
-            if isinstance(pair.cond, sp.core.relational.Relational):
-                found.append(pair.cond.lhs - pair.cond.rhs)
-    found += [a.args[0] for a in expr.atoms(sp.Abs)]
-    return tuple(dict.fromkeys(k for k in found if not k.is_number))
+            found += _condition_kinks(pair.cond)
+    for mm in expr.atoms(sp.Min, sp.Max):
+        found += [a - b for k, a in enumerate(mm.args) for b in mm.args[k + 1:]]
+    found += [a.args[0] for a in expr.atoms(sp.Abs, sp.sign, sp.Heaviside)]
+    unique = {k for k in found if not k.is_number}
+    return tuple(sorted(unique, key=sp.default_sort_key))
 
 
 def _elementary(expr: sp.Expr) -> bool:
