@@ -551,7 +551,7 @@ def _check_name(kind: str, name: str):
     if not isinstance(name, str) or not name.isidentifier() or not name.isascii() or name.startswith("_"):
         shown = name.encode("ascii", "backslashreplace").decode() if isinstance(name, str) else repr(name)
         raise ExpressionError(f"invalid {kind} name '{shown}': use an ASCII identifier without a leading _")
-    if name in RESERVED:
+    if name in (keyword.kwlist if kind == "module" else RESERVED):  # a module names functions only
         raise ExpressionError(f"invalid {kind} name {name!r}: it is reserved")
 
 
@@ -606,6 +606,18 @@ def _params(params: dict) -> tuple[Param, ...]:
             raise ExpressionError(f"parameter {name} must be a finite number, got {value!r}")
         out.append(Param(name, float(value)))
     return tuple(out)
+
+
+def share_sums(expr: sp.Expr) -> sp.Expr:
+    """Sums equal up to the names of their indices made identical (the first one met is kept):
+    ``X @ w`` written twice is one ``Σ_p X[i, p] w[p]``, so SymPy sees equal terms as equal
+    (``a - a`` cancels, ``σ`` forms match both)."""
+    seen: dict = {}
+
+    def key(s):
+        names = {v: sp.Symbol(f"_bound{k}", integer=True) for k, (v, *_) in enumerate(s.limits)}
+        return s.xreplace(names)
+    return expr.replace(lambda e: isinstance(e, sp.Sum), lambda e: seen.setdefault(key(e), e))
 
 
 def _helpers(builder: _Builder) -> str:
@@ -664,6 +676,7 @@ def module(name: str, text: str, shapes: dict, params: dict | None = None, domai
     unused = [v for v in clean if v not in used]
     if unused:
         raise ExpressionError(f"input {unused[0]} is not used in the expression")
+    term = Term(share_sums(term.expr), term.idx, term.dims)
     taken = {s.name for s in term.expr.atoms(sp.Symbol)} - {i.name for i in term.idx}
     taken |= set(clean) | set(sizes) | set(params)
     names = [n for n in "i j a b".split() + [f"o{k}" for k in range(8)] if n not in taken]

@@ -101,7 +101,7 @@ def _hoist_deltas(expr: sp.Expr) -> sp.Expr:
                 return None
             slope = sp.diff(e, mark)
             slopes.append((slope, p.cond))
-            rests.append((sp.expand(e - mark * slope) if slope != 0 else e, p.cond))
+            rests.append((e.xreplace({mark: 0}), p.cond))
         return sp.Piecewise(*slopes), sp.Piecewise(*rests)
 
     def hoist(pw):
@@ -152,6 +152,23 @@ def lift_deltas(expr: sp.Expr) -> sp.Expr:
     return expr.replace(lambda e: isinstance(e, sp.Sum), lift)
 
 
+def delta_terms(expr: sp.Expr) -> tuple:
+    """The terms of ``expr`` with products distributed only as far as the Kronecker deltas need:
+    every factor without a delta stays whole, so ``(x_j - m)(x_p - m)`` stays centred (no
+    cancellation) and ``(x + 1)**100`` is never expanded."""
+    whole: dict = {}
+
+    def mask(e):
+        if not e.has(sp.KroneckerDelta):
+            return whole.setdefault(e, sp.Dummy(f"w{len(whole)}"))
+        if isinstance(e, (sp.Add, sp.Mul)):
+            return e.func(*[mask(a) for a in e.args])
+        return e
+    expanded = sp.expand(mask(expr), log=False, power_exp=False, power_base=False, multinomial=False)
+    back = {d: e for e, d in whole.items()}
+    return tuple(t.xreplace(back) for t in sp.Add.make_args(expanded))
+
+
 def sum_out(expr: sp.Expr, ranges) -> sp.Expr:
     """``Σ`` of ``expr`` over ``ranges``, each Kronecker delta sifting its index away.
 
@@ -161,7 +178,7 @@ def sum_out(expr: sp.Expr, ranges) -> sp.Expr:
     groups: dict[tuple, list] = {}
     expr = _hoist_deltas(expr)
     expr = lift_deltas(expr) if expr.has(sp.KroneckerDelta) else expr
-    for term in sp.Add.make_args(sp.expand(expr, log=False, power_exp=False)):
+    for term in delta_terms(expr):
         pending = []
         for var, lo, hi in ranges:
             delta = next((f for f in sp.Mul.make_args(term) if isinstance(f, sp.KroneckerDelta)

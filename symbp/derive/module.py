@@ -197,7 +197,9 @@ def _output_form(module: Module, jac: sp.Expr) -> sp.Expr | None:
         value = solution.xreplace({Y: y[module.index]}).xreplace({last: wild})
         value = value.xreplace({y[module.index[:-1] + (last,)]: y_el})
         rewritten = _bounded_simplify(jac_abs.replace(pattern, value))
-        if rewritten is None or any(rewritten.has(b) for b in inputs) \
+        # a log left in y recovers the input from the output (log(expm1(y)) for softplus(exp(x))):
+        # ill-conditioned where y saturates, so that form is not used
+        if rewritten is None or rewritten.has(sp.log) or any(rewritten.has(b) for b in inputs) \
                 or any(rewritten.has(d) for d in sums.values()) \
                 or sp.count_ops(rewritten) > sp.count_ops(jac_abs):
             continue

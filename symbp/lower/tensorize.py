@@ -24,6 +24,7 @@ axes. Leaves are right-aligned to ``labels`` as numpy broadcasting aligns them.
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -269,13 +270,13 @@ class Lowerer:
         self._opaque[stand_in] = node
         return stand_in
 
-    def _sum_one(self, body, var, lo, hi) -> Node:
+    def _sum_one(self, body, var, lo, hi, split: bool = True) -> Node:
         count = hi - lo + 1
         self._sizes.setdefault(var, count)
         body = split_masks(body)
-        if self._pull_apart(body, var):  # Σ (a_k + c·b_k) = Σ a_k + c Σ b_k
-            terms = sp.Add.make_args(sp.expand(body, log=False, power_exp=False, power_base=False, multinomial=False))
-            return self._combine(sp.Add, [self._sum_one(t, var, lo, hi) for t in terms])
+        if split and self._pull_apart(body, var):  # Σ (a_k + c·b_k) = Σ a_k + c Σ b_k, once
+            terms = top_terms(body)
+            return self._combine(sp.Add, [self._sum_one(t, var, lo, hi, split=False) for t in terms])
         factors = sp.Mul.make_args(body)
         with_var = [f for f in factors if var in f.free_symbols]
         rest = self._lower(sp.Mul(*[f for f in factors if var not in f.free_symbols]))
@@ -293,10 +294,10 @@ class Lowerer:
     def _pull_apart(body, var) -> bool:
         """A sum of terms some of which carry factors (with free indices) that do not depend on
         the summation index: summing each term alone avoids broadcasting to a larger array."""
-        expanded = sp.expand(body, log=False, power_exp=False, power_base=False, multinomial=False)
-        if not isinstance(expanded, sp.Add):
+        terms = top_terms(body)
+        if len(terms) < 2:
             return False
-        return any(_free_indices(f) for t in expanded.args for f in sp.Mul.make_args(t)
+        return any(_free_indices(f) for t in terms for f in sp.Mul.make_args(t)
                    if var not in f.free_symbols)
 
     def _tuple_sum(self, factors, var):
@@ -387,6 +388,18 @@ class Lowerer:
 
     def _is_flat(self, count) -> bool:
         return any(count == s for s in self.flat_sizes)
+
+
+def top_terms(e) -> tuple:
+    """The terms of ``e`` with its top-level sum factors distributed, each term's own factors
+    kept whole: ``(1 + (x_j - m)·b)·c`` -> ``c``, ``(x_j - m)·b·c`` (centred differences stay
+    centred, no cancellation)."""
+    if isinstance(e, sp.Add):
+        return tuple(t for a in e.args for t in top_terms(a))
+    if isinstance(e, sp.Mul):
+        choices = [f.args if isinstance(f, sp.Add) else (f,) for f in e.args]
+        return tuple(sp.Mul(*combo) for combo in itertools.product(*choices))
+    return (e,)
 
 
 def _free_indices(e) -> frozenset:
