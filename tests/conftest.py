@@ -1,10 +1,18 @@
 import os
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 import symbp
 
 ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+# property-based tests: "ci" (default) is derandomized and fast; "long" explores for local runs
+settings.register_profile("ci", max_examples=60, deadline=None, derandomize=True, database=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+settings.register_profile("long", max_examples=1000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")
