@@ -30,3 +30,9 @@ def require(module_name: str):
         if ON_CI:
             raise
         pytest.skip(f"{module_name} not installed")
+
+
+# generated-code bugs the lead engineer fixes on main (a cached temporary never defined in the
+# forward; a backward reading an input it did not cache): strict, so that a test marked with it
+# fails as soon as the fix is merged and the mark can go
+KNOWN_CODEGEN_BUG = pytest.mark.xfail(strict=True, reason="generated-code NameError fixed on main")

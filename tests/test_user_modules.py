@@ -5,15 +5,13 @@ import numpy as np
 import pytest
 
 import symbp
-from conftest import require
+from conftest import KNOWN_CODEGEN_BUG, require
 from user_modules import LAYER_NORM, MODULES
 
 torch = require("torch")
 F = torch.nn.functional
 
-# generated-code bugs the lead engineer fixes on main (a cached temporary never defined in the
-# forward): strict, so that these fail as soon as the fix is merged and the marks can go
-KNOWN_CODEGEN_BUGS = {"softsign", "rnn_cell"}
+KNOWN_CODEGEN_BUGS = {"softsign", "rnn_cell"}  # see conftest.KNOWN_CODEGEN_BUG
 
 
 def _draw(um, m, rng):
@@ -40,10 +38,8 @@ def _check_against_torch(um, f, m, values, rtol=1e-10):
                                    err_msg=f"d{t.name}")
 
 
-@pytest.mark.parametrize("um", [
-    pytest.param(um, marks=pytest.mark.xfail(strict=True, raises=(AssertionError, NameError),
-                                             reason="generated-code NameError fixed on main"))
-    if um.name in KNOWN_CODEGEN_BUGS else um for um in MODULES], ids=lambda um: um.name)
+@pytest.mark.parametrize("um", [pytest.param(um, marks=KNOWN_CODEGEN_BUG) if um.name in KNOWN_CODEGEN_BUGS
+                                else um for um in MODULES], ids=lambda um: um.name)
 def test_user_module_matches_torch(um):
     m = um.build(symbp)
     d = symbp.derive(m)
