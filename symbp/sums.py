@@ -37,7 +37,7 @@ def fold_outside_nested_sums(expr, evaluate=True):
     nested = _nested_branches(expr)
     if not nested:
         return _ORIGINAL(expr, evaluate)
-    masks = {p: sp.Dummy("branch") for p in sorted(nested, key=sp.default_sort_key)}
+    masks = {p: sp.Dummy("branch", real=True) for p in sorted(nested, key=sp.default_sort_key)}
     folded = _ORIGINAL(expr.xreplace(masks), evaluate)
     return folded.xreplace({d: p for p, d in masks.items()})
 

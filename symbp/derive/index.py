@@ -93,7 +93,7 @@ def _hoist_deltas(expr: sp.Expr) -> sp.Expr:
     Piecewise((c, p), (d, True))``: a delta linear in every branch leaves the branches."""
     def split(pw, d):
         """``(with_delta, rest)`` of a Piecewise linear in the delta ``d``, or ``None``."""
-        mark = sp.Dummy("delta")
+        mark = sp.Dummy("delta", real=True)
         slopes, rests = [], []
         for p in pw.args:
             e = p.expr.xreplace({d: mark})
@@ -160,7 +160,7 @@ def delta_terms(expr: sp.Expr) -> tuple:
 
     def mask(e):
         if not e.has(sp.KroneckerDelta):
-            return whole.setdefault(e, sp.Dummy(f"w{len(whole)}"))
+            return whole.setdefault(e, sp.Dummy(f"w{len(whole)}", real=True))
         if isinstance(e, (sp.Add, sp.Mul)):
             return e.func(*[mask(a) for a in e.args])
         return e

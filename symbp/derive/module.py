@@ -175,14 +175,14 @@ def _output_form(module: Module, jac: sp.Expr) -> sp.Expr | None:
         return _output_form_all_indices(module, jac)
     if sp.count_ops(forward) > MAX_FORWARD_OPS:
         return None
-    sums = {s: sp.Dummy(f"S{n}") for n, s in enumerate(sorted(forward.atoms(sp.Sum), key=str))}
+    sums = {s: sp.Dummy(f"S{n}", real=True) for n, s in enumerate(sorted(forward.atoms(sp.Sum), key=str))}
     f_abs, jac_abs = forward.xreplace(sums), jac.xreplace(sums)
     last = module.index[-1]
     y = OUTPUT.base
-    Y = sp.Dummy("Y")
+    Y = sp.Dummy("Y", real=True)
     wild = sp.Wild("w")
     best = None
-    A = sp.Dummy("A")
+    A = sp.Dummy("A", real=True)
     candidates = [c for c in sorted(set(sp.preorder_traversal(f_abs)), key=lambda e: (sp.count_ops(e), str(e)))
                   if c.has(last) and any(c.has(b) for b in inputs) and not c.is_Number]
     for cand in candidates[:MAX_CANDIDATES]:
@@ -196,7 +196,10 @@ def _output_form(module: Module, jac: sp.Expr) -> sp.Expr | None:
         pattern = cand.xreplace({last: wild})
         value = solution.xreplace({Y: y[module.index]}).xreplace({last: wild})
         value = value.xreplace({y[module.index[:-1] + (last,)]: y_el})
-        rewritten = _bounded_simplify(jac_abs.replace(pattern, value))
+        replaced = jac_abs.replace(pattern, value)
+        if any(replaced.has(b) for b in inputs) or any(replaced.has(d) for d in sums.values()):
+            continue  # the inputs are not eliminated: nothing to simplify
+        rewritten = _bounded_simplify(replaced)
         # a log left in y recovers the input from the output (log(expm1(y)) for softplus(exp(x))):
         # ill-conditioned where y saturates, so that form is not used
         if rewritten is None or rewritten.has(sp.log) or any(rewritten.has(b) for b in inputs) \
@@ -273,7 +276,7 @@ def _output_form_all_indices(module: Module, jac: sp.Expr) -> sp.Expr | None:
     if x is None:
         return None
     el = x.base[module.index]
-    Y, A = sp.Dummy("Y"), sp.Dummy("A")
+    Y, A = sp.Dummy("Y", real=True), sp.Dummy("A", real=True)
     solution = invert(module.forward.xreplace({el: A}), A, Y)
     if solution is None:
         return None

@@ -124,7 +124,7 @@ def stable_log(e: sp.log) -> sp.Expr:
 def _masks(expr) -> tuple[dict, dict]:
     """Each sum of ``expr`` -> a stand-in symbol, and back: algebra treats a sum as one value and
     never reaches inside it (where its index is bound)."""
-    sums = {e: sp.Dummy(f"S{k}") for k, e in enumerate(sorted(expr.atoms(sp.Sum), key=sp.default_sort_key))}
+    sums = {e: sp.Dummy(f"S{k}", real=True) for k, e in enumerate(sorted(expr.atoms(sp.Sum), key=sp.default_sort_key))}
     return sums, {v: k for k, v in sums.items()}
 
 
@@ -150,7 +150,7 @@ def _sigmoid_forms(expr: sp.Expr) -> sp.Expr:
         if atom not in expr.atoms(sp.exp) or not atom.free_symbols <= free:
             continue
         u = atom.args[0]
-        s = sp.Dummy("s")
+        s = sp.Dummy("s", real=True)
         masked = expr.xreplace(sums).xreplace({atom.xreplace(sums): (1 - s) / s,
                                                sp.exp(-u).xreplace(sums): s / (1 - s)})
         trial = sp.factor(sp.cancel(masked)).xreplace(opaque)

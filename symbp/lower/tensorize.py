@@ -76,7 +76,7 @@ class Lowerer:
         self.arrays = arrays
         self.flat_sizes = set(flat_sizes)
         self.program = Program()
-        self.symbols = {label: sp.Symbol(spec.name) for label, spec in arrays.items()}
+        self.symbols = {label: sp.Symbol(spec.name, real=True) for label, spec in arrays.items()}
         for label, spec in arrays.items():
             ndim = {"array": spec.ndim, "flat": 1, "tuple": 1}.get(spec.kind, 0)
             self.program.layouts[self.symbols[label]] = spec.layout or (True,) * ndim
@@ -92,7 +92,7 @@ class Lowerer:
         key = (op, args)
         if key in self._memo:
             return self._memo[key]
-        sym = sp.Symbol(f"{self._prefix}{self._count}")
+        sym = sp.Symbol(f"{self._prefix}{self._count}", real=True)
         self._count += 1
         self.program.stmts.append(Stmt(sym, op, args))
         self.program.layouts[sym] = layout
