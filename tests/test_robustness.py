@@ -126,3 +126,9 @@ def test_a_zero_jacobian_passes_and_a_wrong_one_fails():
     noise = 8 * np.finfo(float).eps / 1e-4
     assert rel_error(np.zeros(4), np.full(4, 1e-13), noise) <= TOLERANCE
     assert rel_error(np.zeros(4), np.full(4, 1e-3), noise) > TOLERANCE
+
+
+def test_a_branch_inside_a_sum_inside_a_condition_stays_put():
+    """maximum(z, softmax(...)): the softmax's sum (of branches) sits in maximum's condition."""
+    d = symbp.derive(symbp.module("m", "maximum(z, softmax(where(z > 0, 0.5, z)))", shapes={"z": ("m",)}))
+    assert symbp.verify(d, large=False).ok
