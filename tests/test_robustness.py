@@ -132,3 +132,12 @@ def test_a_branch_inside_a_sum_inside_a_condition_stays_put():
     """maximum(z, softmax(...)): the softmax's sum (of branches) sits in maximum's condition."""
     d = symbp.derive(symbp.module("m", "maximum(z, softmax(where(z > 0, 0.5, z)))", shapes={"z": ("m",)}))
     assert symbp.verify(d, large=False).ok
+
+
+def test_a_condition_on_parameters_only():
+    """where(alpha > 0, ...): the condition is a Python bool; its negation is not ~True == -2."""
+    m = symbp.module("p", "where(alpha > 0, 0.5, z)", shapes={"z": ("m",)}, params={"alpha": 0.7})
+    d = symbp.derive(m)
+    assert symbp.verify(d, large=False).ok
+    _, cache = symbp.load(d).forward(np.ones(3), alpha=-1.0)
+    np.testing.assert_array_equal(symbp.load(d).backward(np.ones(3), cache)[0], np.ones(3))

@@ -33,7 +33,7 @@ from ..spec import Module
 
 SMALL_SIZES = (1, 2, 3, 5)
 LARGE_ELEMENTS = 10 ** 5
-LARGE_PRODUCT = 2 * 10 ** 6  # the product of every size at the large check (bounds intermediates)
+LARGE_PRODUCT = 4 * 10 ** 6  # the product of every size at the large check (bounds intermediates)
 TOLERANCE = 1e-6
 MARGIN = 0.05
 STEP = 1e-4

@@ -8,7 +8,7 @@ SymPy                                  numpy
 =====================================  =================================================
 ``Piecewise((a, c), (0, True))``       ``a*(c)`` — a mask multiplied, not ``np.where``
 ``Sum`` over an axis (``sum``)          ``(…).sum(axis=-1, keepdims=True)``
-``Piecewise((0, c), (1, True))``       ``~(c)``
+``Piecewise((0, c), (1, True))``       ``~(c)`` (``np.logical_not(c)`` for scalars)
 ``Piecewise((a, c), (b, True))``       ``np.where(c, a, b)``
 ``Sigmoid(u)``                         ``0.5 + 0.5*np.tanh(0.5*u)`` (never overflows)
 ``Softplus(u)``                        ``np.logaddexp(0, u)``
@@ -78,7 +78,11 @@ class ArrayPrinter(NumPyPrinter):
         return " | ".join(f"({self._print(a)})" for a in expr.args)
 
     def _print_Not(self, expr):
-        return f"~({self._print(expr.args[0])})"
+        return self._negation(expr.args[0], f"({self._print(expr.args[0])})")
+
+    def _negation(self, cond, text: str) -> str:
+        """``~c`` on arrays; a condition of Python scalars is a Python bool (``~True == -2``)."""
+        return f"np.logical_not{text}" if self._is_scalar(cond) else f"~{text}"
 
     def _print_Abs(self, expr):
         return f"np.abs({self._print(expr.args[0])})"
@@ -95,7 +99,7 @@ class ArrayPrinter(NumPyPrinter):
                 return cond if a == 1 else \
                     f"{self.parenthesize(a, sp.printing.precedence.PRECEDENCE['Mul'])}*{cond}"
             if a == 0 and b == 1:
-                return f"~{cond}"
+                return self._negation(c, cond if cond.startswith("(") else f"({cond})")
         out = self._print(pairs[-1].expr) if pairs[-1].cond is sp.true else "np.nan"
         for pair in reversed(pairs[:-1] if pairs[-1].cond is sp.true else pairs):
             out = f"np.where({self._print(pair.cond)}, {self._print(pair.expr)}, {out})"
