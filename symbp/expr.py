@@ -631,6 +631,7 @@ def elementwise(name: str, text: str, params: dict | None = None, domain=None) -
     if "x" in params:
         raise ExpressionError("'x' is the input; a parameter cannot be called x")
     checked = _params(params)
+    _check_clashes(["x"], [], list(params))
     term, builder = _parse(text, {"x": ("N",)}, params, elementwise=True)
     i = indices("i")[0]
     forward = term.expr.xreplace({term.idx[0]: i}) if term.idx else term.expr
