@@ -103,9 +103,6 @@ class Term:
     idx: tuple = ()
     dims: tuple = ()
 
-    def renamed(self, reps: dict) -> "Term":
-        return Term(self.expr.xreplace(reps), tuple(reps.get(i, i) for i in self.idx), self.dims)
-
 
 def _axis_list(value, rank: int):
     """``axis=`` normalised to sorted non-negative axes; ``None`` for a bad value."""

@@ -50,12 +50,11 @@ class Kernel:
     backward: Function
     cache: tuple[str, ...]
     parts: tuple = field(default=(), compare=False, repr=False)
+    helpers: str = ""  # plain Python the functions call (the module's helpers, e.g. ``_erf``)
 
     @property
     def source(self) -> str:
         return self.forward.source() + "\n\n" + self.backward.source()
-
-    helpers: str = ""  # plain Python the functions call (the module's helpers, e.g. ``_erf``)
 
     def compile(self) -> dict:
         """Execute the generated source (ours, never user text) in a fresh namespace."""

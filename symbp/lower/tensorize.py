@@ -25,6 +25,7 @@ axes. Leaves are right-aligned to ``labels`` as numpy broadcasting aligns them.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -398,8 +399,13 @@ def top_terms(e) -> tuple:
         return tuple(t for a in e.args for t in top_terms(a))
     if isinstance(e, sp.Mul):
         choices = [f.args if isinstance(f, sp.Add) else (f,) for f in e.args]
+        if math.prod(len(c) for c in choices) > MAX_TERMS:  # a product of many sums stays whole
+            return (e,)
         return tuple(sp.Mul(*combo) for combo in itertools.product(*choices))
     return (e,)
+
+
+MAX_TERMS = 64  # terms a product of sums may be split into
 
 
 def _free_indices(e) -> frozenset:
