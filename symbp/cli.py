@@ -16,7 +16,7 @@ from .catalog import catalog as catalog_modules
 from .catalog import get, rules
 from .check import check_answer, verify
 from .codegen.generate import module_source, shape_text
-from .derive import derive
+from .derive import DerivationError, derive
 from .docs.render import render_one
 from .docs.report import checks_table, derivation_text
 from .expr import ExpressionError
@@ -206,6 +206,13 @@ COMMANDS = {"list": cmd_list, "derive": cmd_derive, "verify": cmd_verify, "check
             "build": cmd_build, "train": cmd_train, "serve": cmd_serve}
 
 
+def _error(message: str) -> None:
+    """One line on stderr, whatever the terminal's encoding (user text may hold anything)."""
+    line = "symbp: error: " + " ".join(str(message).split())
+    encoding = getattr(sys.stderr, "encoding", None) or "utf-8"
+    print(line.encode(encoding, "backslashreplace").decode(encoding), file=sys.stderr)
+
+
 def main(argv=None) -> int:
     try:
         args = _parser().parse_args(argv)
@@ -213,10 +220,16 @@ def main(argv=None) -> int:
             raise UsageError("a command is required: list, derive, verify, check, build, train or serve")
         return COMMANDS[args.command](args)
     except (UsageError, ExpressionError, GraphError) as exc:
-        print(f"symbp: error: {exc}", file=sys.stderr)
+        _error(exc)
         return 2
     except BrokenPipeError:
         return 0
+    except DerivationError as exc:  # a check of symbp's own work failed
+        _error(exc)
+        return 1
+    except Exception as exc:  # a bug: still one line, never a traceback
+        _error(f"internal error: {type(exc).__name__}: {exc} (a bug in symbp; please report it)")
+        return 1
 
 
 if __name__ == "__main__":

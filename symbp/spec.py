@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from . import sums  # noqa: F401  (installs SymPy's nested-sum-safe Piecewise fold)
+
 
 def sizes(names: str) -> tuple[sp.Symbol, ...]:
     """Size symbols (positive integers), e.g. ``sizes("B n")``."""

@@ -96,6 +96,15 @@ def test_verify_failure_exits_1(capsys, monkeypatch):
     (["frobnicate"], "invalid choice"),
     ([], "a command is required"),
     (["build", "--lang", "fr"], "unknown language"),
+    (["derive", "--expr", "x**10**10"], "exponent"),
+    (["derive", "--expr", "9**9**9**9 * x"], "exponent"),
+    (["derive", "--expr", "(x + 1)**100000"], "exponent"),
+    (["derive", "--expr", "x * sqrt(-1)"], "complex"),
+    (["derive", "--expr", "x / 0"], "infinite"),
+    (["derive", "--expr", "x\udcff"], "not valid text"),
+    (["derive", "--expr", "sum(x) * n", "--shape", "x=n", "--param", "n=2"], "both a size and a parameter"),
+    (["derive", "--expr", "sum(x)", "--shape", "x=dout"], "reserved"),
+    (["derive", "--expr", "sum(x, axis=3)", "--shape", "x=n"], "bad axis"),
 ])
 def test_bad_input_exits_2_with_one_line(capsys, argv, fragment, tmp_path):
     code, out, err = run(capsys, *argv)

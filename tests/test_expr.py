@@ -1,5 +1,6 @@
 """The safe expression language: user modules derive and verify; everything else is refused."""
 import builtins
+import re
 import contextlib
 import sys
 
@@ -144,3 +145,117 @@ def test_bad_params():
         symbp.elementwise("e", "x", params={"x": 1.0})
     with pytest.raises(ExpressionError):
         symbp.elementwise("import", "x")
+
+
+# -- the language of issue 9 ---------------------------------------------------------------------
+LANGUAGE = [
+    ("sum(X, axis=-1)", {"X": ("B", "n")}, lambda X: X.sum(-1)),
+    ("mean(X, axis=0)", {"X": ("B", "n")}, lambda X: X.mean(0)),
+    ("sum(T, axis=(0, 2))", {"T": ("a", "b", "c")}, lambda T: T.sum((0, 2))),
+    ("X - mean(X, axis=-1, keepdims=True)", {"X": ("B", "n")}, lambda X: X - X.mean(-1, keepdims=True)),
+    ("X / sum(X**2, axis=(0, 1), keepdims=True)", {"X": ("B", "n")}, lambda X: X / (X ** 2).sum(keepdims=True)),
+    ("softmax(X)", {"X": ("B", "n")}, lambda X: np.exp(X) / np.exp(X).sum(-1, keepdims=True)),
+    ("softmax(X, axis=0)", {"X": ("B", "n")}, lambda X: np.exp(X) / np.exp(X).sum(0, keepdims=True)),
+    ("log_softmax(X)", {"X": ("B", "n")}, lambda X: X - np.log(np.exp(X).sum(-1, keepdims=True))),
+    ("logsumexp(X, axis=-1)", {"X": ("B", "n")}, lambda X: np.log(np.exp(X).sum(-1))),
+    ("logsumexp(X, keepdims=True) + X", {"X": ("B", "n")},
+     lambda X: np.log(np.exp(X).sum(-1, keepdims=True)) + X),
+    ("T @ M", {"T": ("a", "b", "c"), "M": ("c", "d")}, lambda T, M: T @ M),
+    ("T @ S", {"T": ("a", "b", "c"), "S": ("a", "c", "d")}, lambda T, S: T @ S),
+    ("v @ T", {"v": ("b",), "T": ("a", "b", "c")}, lambda v, T: v @ T),
+    ("T.T", {"T": ("a", "b", "c")}, lambda T: T.T),
+    ('einsum("ij,j->i", A, x)', {"A": ("m", "n"), "x": ("n",)}, lambda A, x: A @ x),
+    ('einsum("ij,kj", A, B)', {"A": ("m", "n"), "B": ("k", "n")}, lambda A, B: np.einsum("ij,kj", A, B)),
+    ('einsum("i,i->", x, y)', {"x": ("n",), "y": ("n",)}, lambda x, y: x @ y),
+    ("erf(x) * n", {"x": ("n",)}, None),
+]
+
+
+@pytest.mark.parametrize("text, shapes, numpy_value", LANGUAGE, ids=[t for t, *_ in LANGUAGE])
+def test_language_forms_derive_verify_and_compute_numpy_values(text, shapes, numpy_value):
+    with no_eval():
+        m = symbp.module("form", text, shapes=shapes)
+    d = symbp.derive(m)
+    assert symbp.verify(d, large=False).ok
+    if numpy_value is None:
+        return
+    rng = np.random.default_rng(0)
+    sizes = {}
+    values = [rng.standard_normal([sizes.setdefault(s, 2 + len(sizes)) for s in dims])
+              for dims in shapes.values()]
+    out, _ = symbp.load(d).forward(*values)
+    np.testing.assert_allclose(out, numpy_value(*values), rtol=1e-12)
+
+
+def test_float_literals_print_as_written():
+    d = symbp.derive(symbp.elementwise("quick_gelu", "x * sigmoid(1.702 * x)"))
+    src = symbp.codegen(d)
+    assert "1.702" in src and "851" not in src
+    from symbp.docs.render import render_one
+    page = render_one(d, "md", "en")
+    assert "1.702" in page and "851" not in page
+
+
+BAD_LANGUAGE = [
+    ("x**10**10", {}, "exponent"),
+    ("9**9**9**9 * x", {}, "exponent"),
+    ("(x + 1)**100000", {}, "exponent"),
+    ("x * 10**400", {}, "too large"),
+    ("x * exp(1000)", {}, "overflows"),
+    ("x * sqrt(-1)", {}, "complex"),
+    ("x * log(-2)", {}, "complex"),
+    ("x * (-8)**0.5", {}, "complex"),
+    ("(-2)**x", {}, "complex"),
+    ("x / 0", {}, "infinite"),
+    ("x * log(0)", {}, "infinite"),
+    ("sum(x, axis=2)", {}, "bad axis"),
+    ("sum(x, axis=(0, 0))", {}, "bad axis"),
+    ("sum(x, axis=1.5)", {}, "axis must be"),
+    ("sum(x, keepdims=1)", {}, "keepdims"),
+    ("sum(x, axis=-1, keepdims=True)", {}, "keeps an axis"),
+    ("sum(x, depth=1)", {}, "no keyword"),
+    ("softmax(sum(x))", {}, "not a scalar"),
+    ('einsum("ii->i", W)', {"W": ("n", "n")}, "diagonal"),
+    ('einsum("ij,j->k", W, x)', {"W": ("m", "n")}, "bad output"),
+    ('einsum("ij,i->j", W, x)', {"W": ("m", "n")}, "is m in one operand"),
+    ('einsum("...i->i", x)', {}, "letters only"),
+    ("einsum(x)", {}, "subscript string"),
+    ("W @ y", {"W": ("m", "n"), "y": ("m",)}, "shape mismatch in @"),
+    ("T @ S", {"T": ("a", "b", "c"), "S": ("d", "c", "e")}, "shape mismatch"),
+    ("x\udcff", {}, "not valid text"),
+    ("x\x00", {}, "not valid text"),
+]
+
+
+@pytest.mark.parametrize("text, extra, message", BAD_LANGUAGE, ids=[t.encode("ascii", "replace").decode()
+                                                                     for t, *_ in BAD_LANGUAGE])
+def test_bad_language_is_an_expression_error(text, extra, message):
+    shapes = {"x": ("n",), **extra}
+    names = set(re.findall(r"[A-Za-z]\w*", text))
+    shapes = {k: v for k, v in shapes.items() if k in names or k == "x"}
+    with no_eval(), pytest.raises(ExpressionError) as info:
+        symbp.module("bad", text, shapes=shapes)
+    assert message in str(info.value)
+
+
+@pytest.mark.parametrize("shapes, params, message", [
+    ({"x": ("n",)}, {"n": 2.0}, "'n' is both a size and a parameter"),
+    ({"x": ("dout",)}, {}, "reserved"),
+    ({"x": ("n",), "n": ("n",)}, {}, "both an input and a size"),
+    ({"x": ("n",), "dx": ("n",)}, {}, "clashes with the generated code's name"),
+    ({"x": ("n",), "x_max": ("n",)}, {}, "clashes"),
+    ({"out": ("n",)}, {}, "reserved"),
+    ({"x": ("n",)}, {"np": 1.0}, "reserved"),
+    ({"x\udcff": ("n",)}, {}, "ASCII identifier"),
+])
+def test_names_may_not_clash(shapes, params, message):
+    text = " + ".join(f"sum({v})" for v in shapes) + (" * " + " * ".join(params) if params else "")
+    with pytest.raises(ExpressionError) as info:
+        symbp.module("clash", text, shapes=shapes, params=params)
+    assert message in str(info.value)
+
+
+def test_a_size_is_a_value_in_an_expression():
+    f = symbp.load(symbp.derive(symbp.module("scaled", "x / sqrt(n)", shapes={"x": ("n",)})))
+    out, _ = f.forward(np.ones(4))
+    np.testing.assert_allclose(out, np.ones(4) / 2)

@@ -72,7 +72,7 @@ def test_regressions_run_and_verify(name, text, shapes):
 
 @pytest.mark.parametrize("text", ["x / 0", "log(0 * x)", "x * (1/0)"])
 def test_non_finite_expressions_are_refused_with_a_clear_error(text):
-    with pytest.raises(symbp.ExpressionError, match="not finite"):
+    with pytest.raises(symbp.ExpressionError, match="infinite or undefined"):
         symbp.module("bad", text, shapes={"x": ("n",)})
 
 

@@ -18,3 +18,11 @@ def test_first_python_example_runs(capsys):
     exec(compile(block, "README.md", "exec"), {})
     out = capsys.readouterr().out
     assert "True" in out and "def swish_backward" in out
+
+
+def test_expression_language_example_runs(capsys):
+    section = README.split("### The expression language", 1)[1]
+    block = re.search(r"```python\n(.*?)```", section, flags=re.S).group(1)
+    exec(compile(block, "README.md", "exec"), {})
+    out = capsys.readouterr().out.split()
+    assert out == ["gelu", "True", "layer_norm", "True", "attention", "True", "bilinear", "True"]

@@ -10,7 +10,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "symbp"
 
 # lowest first: a unit may import units of its own rank or below, never above
 LAYERS = (
-    ("version", "names", "spec", "templating"),
+    ("version", "names", "sums", "spec", "templating"),
     ("expr",),
     ("request",),
     ("catalog",),

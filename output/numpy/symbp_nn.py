@@ -308,12 +308,12 @@ def normalize_backward(dout, cache):
       dx[c, j] = where(eps < sigma[j], -sum_b((out[b, j]*out[c, j]/sigma[j] + 1/s[j])*dout[b, j])/B, -sum_b(dout[b, j])/(B*s[j])) + dout[c, j]/s[j]"""
     out, eps, _c2, _c3, _c4, _c6, x = cache
     B = x.shape[0]
-    _t5 = dout.sum(axis=-2)
-    _t6 = dout.T
-    _t7 = out.T
-    _t8 = (_t6*_t7).sum(axis=-1, keepdims=True)
-    _t9 = _t8[:, 0]
-    dx = _c6*dout + np.where(_c2, -((B**0.5)*(_c4*_t9*out) + _t5*np.where(_c2, (B**0.5)/np.sqrt(np.where(_c2, _c3, 1)), 1/eps))/B, -(_c6*_t5)/B)
+    _t5 = dout.T
+    _t6 = out.T
+    _t7 = (_t5*_t6).sum(axis=-1, keepdims=True)
+    _t8 = _t7[:, 0]
+    _t9 = dout.sum(axis=-2)
+    dx = _c6*dout + np.where(_c2, -((B**0.5)*(_c4*_t8*out) + _t9*np.where(_c2, (B**0.5)/np.sqrt(np.where(_c2, _c3, 1)), 1/eps))/B, -(_c6*_t9)/B)
     return (dx,)
 
 

@@ -52,6 +52,7 @@ class Kernel:
     backward: Function
     cache: tuple[str, ...]
     parts: tuple = field(default=(), compare=False, repr=False)
+    helpers: str = ""  # plain Python the functions call (the module's helpers, e.g. ``_erf``)
 
     @property
     def source(self) -> str:
@@ -59,7 +60,7 @@ class Kernel:
 
     def compile(self) -> dict:
         """Execute the generated source (ours, never user text) in a fresh namespace."""
-        return run_source(self.source, self.name)
+        return run_source(self.helpers + "\n\n" + self.source, self.name)
 
 
 def _arrays(module: Module, shifted) -> dict[str, ArraySpec]:
@@ -78,7 +79,8 @@ def _arrays(module: Module, shifted) -> dict[str, ArraySpec]:
     for base in shifted:
         t = module.input(str(base.label))
         arrays[f"{base.label}_max"] = ArraySpec(f"{base.label}_max", len(t.dims) - 1,
-                                                layout=(True,) * (len(t.dims) - 1) + (False,))
+                                                layout=(True,) * (len(t.dims) - 1) + (False,)) \
+            if len(t.dims) > 1 else ArraySpec(f"{base.label}_max", 0, "scalar")  # a vector's max
         arrays[f"{base.label}_shift"] = ArraySpec(f"{base.label}_shift", len(t.dims))
     return arrays
 
@@ -112,9 +114,8 @@ class _Program:
         self.lowerer.bind_sizes(sizes)
         missing = [t for t in target if not expr.has(t)]
         if missing:
-            target = tuple(t for t in target if t not in missing)
             self.broadcast[name] = like
-        self.lowerer.lower(expr, target)
+        self.lowerer.lower(expr, target, broadcast=bool(missing))  # unused axes kept, of size 1
         self.names.append(name)
         self.ranks.append(0 if name in self.broadcast else len(target))
 
@@ -281,7 +282,7 @@ def build_kernel(d: Derivation) -> Kernel:
 
     fwd_src = _print_forward(m, fwd, inputs, shifted, cache, rename)
     bwd_src = _print_backward(m, bwd, cache, rename)
-    return Kernel(name, fwd_src, bwd_src, cache, parts=(fwd, bwd))
+    return Kernel(name, fwd_src, bwd_src, cache, parts=(fwd, bwd), helpers=m.helpers)
 
 
 def _with_statistics(d: Derivation, name: str):
@@ -330,7 +331,8 @@ def _print_forward(m: Module, fn: _Part, inputs, shifted, cache, rename) -> Func
         body += [f"if {m.identity_without} is None:", f"    return {inputs[0]}, None"]
     body += _size_lines(m, fn.reads(), inputs, rename)
     for b in sorted(shifted, key=str):
-        body.append(f"{b.label}_max = {b.label}.max(axis=-1, keepdims=True)")
+        keep = "axis=-1, keepdims=True" if len(m.input(str(b.label)).dims) > 1 else ""
+        body.append(f"{b.label}_max = {b.label}.max({keep})")
         body.append(f"{b.label}_shift = {b.label} - {b.label}_max")
     body += fn.lines()
     if m.branches:
@@ -374,7 +376,7 @@ def compile_expression(m: Module, expr: sp.Expr, target: tuple):
     args = [t.name for t in m.inputs] + [p.name for p in m.params]
     body = _size_lines(m, fn.reads(), args, _rename(m)) + fn.lines() + ["return value"]
     src = f"def value_of({', '.join(args)}):\n" + _indent(body)
-    return compile_source(src, "value_of")
+    return compile_source(m.helpers + "\n\n" + src, "value_of")
 
 
 def _flat_symbols(expr: sp.Expr) -> sp.Expr:

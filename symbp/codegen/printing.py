@@ -8,11 +8,12 @@ SymPy                                  numpy
 =====================================  =================================================
 ``Piecewise((a, c), (0, True))``       ``a*(c)`` — a mask multiplied, not ``np.where``
 ``Sum`` over an axis (``sum``)          ``(…).sum(axis=-1, keepdims=True)``
-``Piecewise((0, c), (1, True))``       ``~(c)``
+``Piecewise((0, c), (1, True))``       ``~(c)`` (``np.logical_not(c)`` for scalars)
 ``Piecewise((a, c), (b, True))``       ``np.where(c, a, b)``
 ``Sigmoid(u)``                         ``0.5 + 0.5*np.tanh(0.5*u)`` (never overflows)
 ``Softplus(u)``                        ``np.logaddexp(0, u)``
 ``Total(u)``                           ``np.sum(u)`` (a sum over every element)
+``erf(u)``                             ``_erf(u)`` (numpy has none; the module ships it)
 ``Guard(c, u)``                        ``np.where(c, u, 1)`` (a denominator in a branch not taken)
 ``log(1 + u)``                         ``np.log1p(u)``
 ``exp(u) - 1``                         ``np.expm1(u)``
@@ -80,7 +81,11 @@ class ArrayPrinter(NumPyPrinter):
         return " | ".join(f"({self._print(a)})" for a in expr.args)
 
     def _print_Not(self, expr):
-        return f"~({self._print(expr.args[0])})"
+        return self._negation(expr.args[0], f"({self._print(expr.args[0])})")
+
+    def _negation(self, cond, text: str) -> str:
+        """``~c`` on arrays; a condition of Python scalars is a Python bool (``~True == -2``)."""
+        return f"np.logical_not{text}" if self._is_scalar(cond) else f"~{text}"
 
     def _print_Piecewise(self, expr):
         pairs = expr.args
@@ -94,7 +99,7 @@ class ArrayPrinter(NumPyPrinter):
                 return cond if a == 1 else \
                     f"{self.parenthesize(a, sp.printing.precedence.PRECEDENCE['Mul'])}*{cond}"
             if a == 0 and b == 1:
-                return f"~{cond}"
+                return self._negation(c, cond if cond.startswith("(") else f"({cond})")
         out = self._print(pairs[-1].expr) if pairs[-1].cond is sp.true else "np.nan"
         for pair in reversed(pairs[:-1] if pairs[-1].cond is sp.true else pairs):
             out = f"np.where({self._print(pair.cond)}, {self._print(pair.expr)}, {out})"
@@ -157,6 +162,7 @@ NUMPY_CALLS = {
     "Guard": "np.where({0}, {1}, 1)",   # a denominator in a branch not taken
     "Total": "np.sum({0})",             # a sum over every element
     "Softplus": "np.logaddexp(0, {0})",
+    "erf": "_erf({0})",                 # numpy has no erf: the module ships ``_erf`` (expr.ERF_HELPER)
 }
 for _name, _template in NUMPY_CALLS.items():
     setattr(ArrayPrinter, f"_print_{_name}",

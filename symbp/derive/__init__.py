@@ -5,12 +5,13 @@ from ..graph import Graph
 from ..spec import Module, UpdateRule
 from .module import Derivation, InputDerivation, derive_module, kinks, subgradients
 from .network import NetworkDerivation, derive_network
+from .index import DerivationError
 from .result import Derived, dispatch
 from .rule import RuleDerivation, derive_rule
 
 __all__ = ["derive", "Derived", "Derivation", "InputDerivation", "RuleDerivation",
            "NetworkDerivation", "derive_module", "derive_rule", "derive_network", "kinks",
-           "subgradients", "dispatch"]
+           "subgradients", "dispatch", "DerivationError"]
 
 
 def derive(target) -> Derived:

@@ -4,6 +4,37 @@ from __future__ import annotations
 
 import sympy as sp
 
+
+class DerivationError(RuntimeError):
+    """An internal error: a derived expression is malformed (a bug in symbp, never bad input)."""
+
+
+def structural_problems(expr: sp.Expr, free=()) -> list[str]:
+    """What is wrong with the shape of an index expression whose free indices are ``free``:
+    a summation index used outside the sum that binds it, a Kronecker delta left between two
+    indices (a VJP has every delta sifted)."""
+    problems = []
+    labels = {b.label for b in expr.atoms(sp.IndexedBase)}
+    escaped = sorted(s.name for s in expr.free_symbols
+                     if isinstance(s, sp.Symbol) and s.is_integer and not s.is_positive
+                     and s not in labels and s not in set(free))
+    if escaped:
+        problems.append(f"index {', '.join(escaped)} is used outside the sum that binds it")
+    deltas = sorted(str(d) for d in expr.atoms(sp.KroneckerDelta)
+                    if all(isinstance(a, sp.Symbol) for a in d.args))
+    if deltas:
+        problems.append(f"Kronecker delta {', '.join(deltas)} between indices survives")
+    return problems
+
+
+def check_structure(expr: sp.Expr, free, what: str) -> None:
+    """Raise :class:`DerivationError` naming ``what`` if ``expr`` is malformed."""
+    problems = structural_problems(expr, free)
+    if problems:
+        raise DerivationError(f"internal error: {what}: {'; '.join(problems)} in {expr} "
+                              "(a bug in symbp; please report it with the expression)")
+
+
 def in_range(expr: sp.Expr) -> sp.Expr:
     """Evaluate sums and deltas, keeping the branch valid inside the index bounds.
 
@@ -34,7 +65,7 @@ def in_range(expr: sp.Expr) -> sp.Expr:
         return sp.Piecewise(*pairs)
 
     for _ in range(8):
-        new = expr.doit().replace(guarded, lambda e: e.args[0].expr)
+        new = _sift_sums(expr).replace(guarded, lambda e: e.args[0].expr)
         new = new.replace(lambda e: isinstance(e, sp.Piecewise), in_bounds_dropped)
         new = new.replace(sifting, lambda e: sum_out(e.function, e.limits))
         new = new.replace(lambda e: isinstance(e, sp.Sum) and not any(
@@ -45,17 +76,45 @@ def in_range(expr: sp.Expr) -> sp.Expr:
     return expr
 
 
+def _sift_sums(expr: sp.Expr) -> sp.Expr:
+    """Sums over a Kronecker delta of their own index, sifted; the rest left as they are.
+
+    A stand-in for ``expr.doit()``: SymPy's delta summation mishandles a delta under a branch
+    (``Σ_i δ_ci f_i`` with ``f`` a ``Piecewise`` becomes ``B·δ_{c,B-1} f_{B-1}``) and tries closed
+    forms of every other sum (seconds on chains of matrix products)."""
+    def sifting(e) -> bool:
+        return isinstance(e, sp.Sum) and any(
+            v in d.args for d in e.function.atoms(sp.KroneckerDelta) for v, *_ in e.limits)
+    return expr.replace(sifting, lambda e: sum_out(e.function, e.limits))
+
+
 def _hoist_deltas(expr: sp.Expr) -> sp.Expr:
-    """``Piecewise((δ·a, c), (δ·b, True))`` -> ``δ · Piecewise((a, c), (b, True))``."""
+    """``Piecewise((δ·a + c, p), (δ·b + d, True))`` -> ``δ · Piecewise((a, p), (b, True)) +
+    Piecewise((c, p), (d, True))``: a delta linear in every branch leaves the branches."""
+    def split(pw, d):
+        """``(with_delta, rest)`` of a Piecewise linear in the delta ``d``, or ``None``."""
+        mark = sp.Dummy("delta", real=True)
+        slopes, rests = [], []
+        for p in pw.args:
+            e = p.expr.xreplace({d: mark})
+            if e.has(d) or not e.is_polynomial(mark) or sp.degree(e, mark) > 1:
+                return None
+            slope = sp.diff(e, mark)
+            slopes.append((slope, p.cond))
+            rests.append((e.xreplace({mark: 0}), p.cond))
+        return sp.Piecewise(*slopes), sp.Piecewise(*rests)
+
     def hoist(pw):
         pw = sp.Piecewise(*[(pull_out_of_sums(p.expr), p.cond) for p in pw.args])
-        if not isinstance(pw, sp.Piecewise):
-            return pw
+        out = sp.S.Zero
         for d in sorted(pw.atoms(sp.KroneckerDelta), key=str):
-            if all(p.expr == 0 or (p.expr / d).is_polynomial(d) and not (p.expr / d).has(d)
-                   for p in pw.args):
-                return d * sp.Piecewise(*[(p.expr / d, p.cond) for p in pw.args])
-        return pw
+            if not isinstance(pw, sp.Piecewise):
+                break
+            parts = split(pw, d)
+            if parts is not None:
+                slope, pw = parts
+                out += d * (hoist(slope) if isinstance(slope, sp.Piecewise) else slope)
+        return out + pw
     return expr.replace(lambda e: isinstance(e, sp.Piecewise), hoist)
 
 
@@ -72,6 +131,44 @@ def pull_out_of_sums(expr: sp.Expr) -> sp.Expr:
     return sp.factor_terms(expr.replace(lambda e: isinstance(e, sp.Sum), pull))
 
 
+def lift_deltas(expr: sp.Expr) -> sp.Expr:
+    """Kronecker deltas free of a sum's indices leave it: ``Σ_s δ_ci f(s) = δ_ci Σ_s f(s)``
+    (split over the terms of the summand first), so that an outer sum can sift them."""
+    def liftable(term, bound):
+        return [f for f in sp.Mul.make_args(term)
+                if isinstance(f, sp.KroneckerDelta) and not f.free_symbols & bound]
+
+    def lift(s):
+        bound = {v for v, *_ in s.limits}
+        # out of the branches first (building Σ_j δ·Piecewise would fold δ back in)
+        terms = sp.Add.make_args(_hoist_deltas(s.function))
+        if not any(liftable(t, bound) for t in terms):
+            return s
+        out = []
+        for t in terms:
+            deltas = sp.Mul(*liftable(t, bound))
+            out.append(deltas * sp.Sum(t / deltas, *s.limits))
+        return sp.Add(*out)
+    return expr.replace(lambda e: isinstance(e, sp.Sum), lift)
+
+
+def delta_terms(expr: sp.Expr) -> tuple:
+    """The terms of ``expr`` with products distributed only as far as the Kronecker deltas need:
+    every factor without a delta stays whole, so ``(x_j - m)(x_p - m)`` stays centred (no
+    cancellation) and ``(x + 1)**100`` is never expanded."""
+    whole: dict = {}
+
+    def mask(e):
+        if not e.has(sp.KroneckerDelta):
+            return whole.setdefault(e, sp.Dummy(f"w{len(whole)}", real=True))
+        if isinstance(e, (sp.Add, sp.Mul)):
+            return e.func(*[mask(a) for a in e.args])
+        return e
+    expanded = sp.expand(mask(expr), log=False, power_exp=False, power_base=False, multinomial=False)
+    back = {d: e for e, d in whole.items()}
+    return tuple(t.xreplace(back) for t in sp.Add.make_args(expanded))
+
+
 def sum_out(expr: sp.Expr, ranges) -> sp.Expr:
     """``Σ`` of ``expr`` over ``ranges``, each Kronecker delta sifting its index away.
 
@@ -79,7 +176,9 @@ def sum_out(expr: sp.Expr, ranges) -> sp.Expr:
     delta names stays a genuine reduction, an index the term does not use multiplies by the size.
     """
     groups: dict[tuple, list] = {}
-    for term in sp.Add.make_args(sp.expand(_hoist_deltas(expr), log=False, power_exp=False)):
+    expr = _hoist_deltas(expr)
+    expr = lift_deltas(expr) if expr.has(sp.KroneckerDelta) else expr
+    for term in delta_terms(expr):
         pending = []
         for var, lo, hi in ranges:
             delta = next((f for f in sp.Mul.make_args(term) if isinstance(f, sp.KroneckerDelta)

@@ -24,7 +24,7 @@ import sympy as sp
 from ..names import OUTPUT, UPSTREAM
 from ..spec import Module, Tensor, indices
 from .result import Derived
-from .index import canonical_sums, in_range, sum_out
+from .index import canonical_sums, check_structure, in_range, sum_out
 
 _INPUT_INDEX_POOL = "c j l p q s u v"
 
@@ -77,15 +77,32 @@ class Derivation(Derived):
         return f"<Derivation {self.module.name}: {body}>"
 
 
+_LOGIC = (sp.And, sp.Or, sp.Not, sp.Xor, sp.Implies, sp.Equivalent, sp.ITE)
+
+
+def _condition_kinks(cond) -> list:
+    """``a - b`` for every comparison ``a <op> b`` inside a condition (through And, Or, ITE…)."""
+    if isinstance(cond, sp.core.relational.Relational):
+        return [cond.lhs - cond.rhs]
+    if isinstance(cond, _LOGIC):
+        return [k for a in cond.args for k in _condition_kinks(a)]
+    return []
+
+
 def kinks(expr: sp.Expr) -> tuple[sp.Expr, ...]:
-    """Each Piecewise condition ``a > b`` and each ``Abs(a)`` gives a kink ``a - b`` / ``a``."""
+    """Where ``expr`` is not differentiable (or jumps), as expressions that vanish there: every
+    comparison in a ``Piecewise`` condition (``And``/``Or``/``ITE`` included), every pair of
+    ``Min``/``Max`` arguments, and the argument of ``Abs``, ``sign`` and ``Heaviside``. An index
+    bound by a sum around the kink is a free index of the kink expression."""
     found = []
     for pw in expr.atoms(sp.Piecewise):
         for pair in pw.args:
-            if isinstance(pair.cond, sp.core.relational.Relational):
-                found.append(pair.cond.lhs - pair.cond.rhs)
-    found += [a.args[0] for a in expr.atoms(sp.Abs)]
-    return tuple(dict.fromkeys(k for k in found if not k.is_number))
+            found += _condition_kinks(pair.cond)
+    for mm in expr.atoms(sp.Min, sp.Max):
+        found += [a - b for k, a in enumerate(mm.args) for b in mm.args[k + 1:]]
+    found += [a.args[0] for a in expr.atoms(sp.Abs, sp.sign, sp.Heaviside)]
+    unique = {k for k in found if not k.is_number}
+    return tuple(sorted(unique, key=sp.default_sort_key))
 
 
 def _elementary(expr: sp.Expr) -> bool:
@@ -100,12 +117,53 @@ def _fresh_indices(module: Module, count: int) -> tuple[sp.Symbol, ...]:
     return tuple(pool[:count])
 
 
+# work bounds of the output-form search (never wall time: the result stays deterministic)
+MAX_FORWARD_OPS = 60     # a larger forward is not searched: the plain derivative is kept
+MAX_CANDIDATES = 16      # subexpressions of the forward tried, smallest first
+MAX_SIMPLIFY_OPS = 80    # sp.simplify only on rewritten Jacobians at most this large
+
+
+def invert(f: sp.Expr, a: sp.Symbol, y: sp.Expr) -> sp.Expr | None:
+    """The unique ``a`` with ``y = f(a)``, peeled off layer by layer, when ``a`` occurs once in
+    ``f`` and every layer is invertible (``+``, ``*``, ``exp``, ``log``, ``1/u``, non-integer
+    powers); else ``None``. A bounded stand-in for ``sympy.solve`` (no polynomial solving, no
+    Lambert W)."""
+    if sp.count_ops(f) > MAX_FORWARD_OPS or list(sp.preorder_traversal(f)).count(a) != 1:
+        return None
+    while f != a:
+        if isinstance(f, (sp.Add, sp.Mul)):
+            inner = next(t for t in f.args if t.has(a))
+            rest = f.func(*[t for t in f.args if t is not inner])
+            if rest.has(a) or rest == 0:
+                return None
+            y = y - rest if isinstance(f, sp.Add) else y / rest
+            f = inner
+        elif isinstance(f, sp.Pow) and not f.exp.has(a) and f.exp.is_number \
+                and (f.exp == -1 or not f.exp.is_integer):
+            y, f = y ** (1 / f.exp), f.base
+        elif isinstance(f, sp.exp):
+            y, f = sp.log(y), f.args[0]
+        elif isinstance(f, sp.log):
+            y, f = sp.exp(y), f.args[0]
+        else:
+            return None
+    return y
+
+
+def _bounded_simplify(expr: sp.Expr) -> sp.Expr | None:
+    """``factor_terms(simplify(expr))`` for small expressions only (``None`` for a large one)."""
+    if sp.count_ops(expr) > MAX_SIMPLIFY_OPS:
+        return None
+    return sp.factor_terms(sp.simplify(expr))
+
+
 def _output_form(module: Module, jac: sp.Expr) -> sp.Expr | None:
     """Rewrite ``jac`` in terms of the output ``y``, if SymPy can eliminate the inputs.
 
     Every sum in the forward is named; then, for each subexpression ``a`` of the forward that
-    carries the output's last index, ``y = forward`` is solved for ``a`` and ``a`` is replaced
-    everywhere (the last index generalised). Accepted when no input and no named sum remains.
+    carries the output's last index, ``y = forward`` is solved for ``a`` (:func:`invert`) and
+    ``a`` is replaced everywhere (the last index generalised). Accepted when no input and no named
+    sum remains. The search is bounded by the size of the forward and a number of candidates.
     """
     forward = module.forward
     inputs = {t.base for t in module.inputs}
@@ -113,33 +171,37 @@ def _output_form(module: Module, jac: sp.Expr) -> sp.Expr | None:
         return None
     if module.statistics:
         return _output_form_all_indices(module, jac)
-    sums = {s: sp.Dummy(f"S{n}") for n, s in enumerate(sorted(forward.atoms(sp.Sum), key=str))}
+    if sp.count_ops(forward) > MAX_FORWARD_OPS:
+        return None
+    sums = {s: sp.Dummy(f"S{n}", real=True) for n, s in enumerate(sorted(forward.atoms(sp.Sum), key=str))}
     f_abs, jac_abs = forward.xreplace(sums), jac.xreplace(sums)
     last = module.index[-1]
     y = OUTPUT.base
-    Y = sp.Dummy("Y")
+    Y = sp.Dummy("Y", real=True)
     wild = sp.Wild("w")
     best = None
-    A = sp.Dummy("A")
-    for cand in sorted(set(sp.preorder_traversal(f_abs)), key=lambda e: (sp.count_ops(e), str(e))):
-        if not cand.has(last) or not any(cand.has(b) for b in inputs) or cand.is_Number:
-            continue
+    A = sp.Dummy("A", real=True)
+    candidates = [c for c in sorted(set(sp.preorder_traversal(f_abs)), key=lambda e: (sp.count_ops(e), str(e)))
+                  if c.has(last) and any(c.has(b) for b in inputs) and not c.is_Number]
+    for cand in candidates[:MAX_CANDIDATES]:
         f_sub = f_abs.xreplace({cand: A})
         if any(f_sub.has(b) for b in inputs):
             continue
-        try:
-            sols = sp.solve(sp.Eq(Y, f_sub), A, dict=False)
-        except (NotImplementedError, TypeError, ValueError):
-            continue
-        if len(sols) != 1 or not _elementary(sols[0]):
+        solution = invert(f_sub, A, Y)
+        if solution is None or not _elementary(solution):
             continue
         y_el = y[module.index[:-1] + (wild,)]
         pattern = cand.xreplace({last: wild})
-        value = sols[0].xreplace({Y: y[module.index]}).xreplace({last: wild})
+        value = solution.xreplace({Y: y[module.index]}).xreplace({last: wild})
         value = value.xreplace({y[module.index[:-1] + (last,)]: y_el})
-        rewritten = jac_abs.replace(pattern, value)
-        rewritten = sp.factor_terms(sp.simplify(rewritten))
-        if any(rewritten.has(b) for b in inputs) or any(rewritten.has(d) for d in sums.values()) \
+        replaced = jac_abs.replace(pattern, value)
+        if any(replaced.has(b) for b in inputs) or any(replaced.has(d) for d in sums.values()):
+            continue  # the inputs are not eliminated: nothing to simplify
+        rewritten = _bounded_simplify(replaced)
+        # a log left in y recovers the input from the output (log(expm1(y)) for softplus(exp(x))):
+        # ill-conditioned where y saturates, so that form is not used
+        if rewritten is None or rewritten.has(sp.log) or any(rewritten.has(b) for b in inputs) \
+                or any(rewritten.has(d) for d in sums.values()) \
                 or sp.count_ops(rewritten) > sp.count_ops(jac_abs):
             continue
         if best is None or sp.count_ops(rewritten) < sp.count_ops(best):
@@ -165,7 +227,18 @@ def total_derivative(module: Module, expr: sp.Expr, wrt: sp.Indexed) -> sp.Expr:
     return out
 
 
-def _fold_statistics(module: Module, expr: sp.Expr) -> sp.Expr:
+def _fold_statistics(module: Module, expr: sp.Expr, rounds: int = 3) -> sp.Expr:
+    """Fold statistics back into their names until nothing changes (each round's ``factor_terms``
+    can split a sum into the statistic's own definition: ``Σ_k (x_ki - m_i)`` -> ``Σ_k x_ki - B m_i``)."""
+    for _ in range(rounds):
+        folded = _fold_statistics_once(module, expr)
+        if folded == expr:
+            break
+        expr = folded
+    return expr
+
+
+def _fold_statistics_once(module: Module, expr: sp.Expr) -> sp.Expr:
     """Write each statistic's definition back as its name: ``Σ_k x_ki / B`` -> ``m_i``."""
     for stat in module.statistics:
         wilds = tuple(sp.Wild(f"w{k}") for k in range(len(stat.index)))
@@ -200,7 +273,7 @@ def _drop_vanishing_sums(module: Module, expr: sp.Expr) -> sp.Expr:
                            lambda e: module.forward.xreplace(dict(zip(module.index, e.indices))))
         inlined = sp.expand(module.inline(with_y).doit())
         inlined = canonical_sums(inlined)
-        if sp.simplify(inlined) == 0:
+        if sp.count_ops(inlined) <= 4 * MAX_SIMPLIFY_OPS and sp.simplify(inlined) == 0:
             zero[s] = sp.S.Zero
     return expr.xreplace(zero) if zero else expr
 
@@ -212,16 +285,13 @@ def _output_form_all_indices(module: Module, jac: sp.Expr) -> sp.Expr | None:
     if x is None:
         return None
     el = x.base[module.index]
-    Y, A = sp.Dummy("Y"), sp.Dummy("A")
-    try:
-        sols = sp.solve(sp.Eq(Y, module.forward.xreplace({el: A})), A, dict=False)
-    except (NotImplementedError, TypeError, ValueError):
-        return None
-    if len(sols) != 1:
+    Y, A = sp.Dummy("Y", real=True), sp.Dummy("A", real=True)
+    solution = invert(module.forward.xreplace({el: A}), A, Y)
+    if solution is None:
         return None
     wilds = tuple(sp.Wild(f"w{k}") for k in range(len(module.index)))
     y = OUTPUT.base
-    value = sols[0].xreplace({Y: y[module.index]}).xreplace(dict(zip(module.index, wilds)))
+    value = solution.xreplace({Y: y[module.index]}).xreplace(dict(zip(module.index, wilds)))
     rewritten = canonical_sums(sp.expand(jac.replace(x.base[wilds], value)))
     rewritten = rewritten.replace(lambda e: isinstance(e, sp.Sum) and not any(
         e.function.has(v) for v, *_ in e.limits), lambda e: e.doit())
@@ -264,7 +334,11 @@ def _derive_input(module: Module, x: Tensor) -> InputDerivation:
 @lru_cache(maxsize=512)  # modules are frozen values: one derivation each, however often asked
 def derive_module(module: Module) -> Derivation:
     """Derive the Jacobian and VJP of every differentiable input of ``module``."""
+    label = f"module {module.name}" + (f" ({module.source!r})" if module.source else "")
+    check_structure(module.forward, module.index, f"the forward of {label}")
     steps = {x.name: _derive_input(module, x) for x in module.differentiable}
+    for name, step in steps.items():
+        check_structure(step.vjp, step.index, f"the VJP for {name} of {label}")
     return Derivation(module, steps)
 
 

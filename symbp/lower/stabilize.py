@@ -7,7 +7,8 @@ changes *how* it is computed so that no intermediate overflows:
   its last axis becomes ``exp(x_shift[..., j]) · exp(x_max[...])`` with
   ``x_shift = x - x_max``; the ``exp(x_max)`` factors then cancel in ratios and leave ``log``
   as ``x_max + log(Σ exp(x_shift))``;
-* ``log(1 + exp(u))`` -> ``Softplus(u)`` (printed with ``np.logaddexp``);
+* ``log(1 + exp(u))`` -> ``Softplus(u)`` (printed with ``np.logaddexp``), ``log(exp(u) - 1)``,
+  ``log σ(u)``, ``log(1 - σ(u))`` likewise (:func:`stable_log`);
 * ``exp(u)`` -> ``(1 - σ(-u)) / σ(-u)`` where that turns the expression into a polynomial in
   ``σ`` (``1/(1 + e^{-u})`` -> ``σ(u)``, ``e^{-u}/(1 + e^{-u})²`` -> ``σ(u)(1 - σ(u))``);
 * a denominator inside a ``Piecewise`` branch is guarded where the branch is not taken (numpy
@@ -22,13 +23,20 @@ from .functions import Guard, Sigmoid, Softplus
 
 
 def shifted_inputs(expr: sp.Expr) -> set[sp.IndexedBase]:
-    """Inputs ``x`` with some ``Σ_k exp(... x[..., k] ...)`` in ``expr``."""
+    """Inputs ``x`` with some ``Σ_k exp(x[..., k] + u)·v`` in ``expr`` (``u`` free of ``k``, the
+    exp a factor of the summand): the sums a shift by ``max_k x[..., k]`` keeps from overflowing."""
     found = set()
     for s in expr.atoms(sp.Sum):
         var = s.limits[0][0]
-        for e in s.function.atoms(sp.exp):
-            for ix in e.atoms(sp.Indexed):
-                if ix.indices and ix.indices[-1] == var and len(ix.indices) >= 1:
+        # only an exp that is a factor of the summand: exp(x_max) then leaves the sum
+        factors = [f for t in sp.Add.make_args(s.function) for f in sp.Mul.make_args(t)]
+        for e in factors:
+            if not isinstance(e, sp.exp):
+                continue
+            u = e.args[0]
+            for ix in u.atoms(sp.Indexed):
+                if ix.indices and ix.indices[-1] == var and not str(ix.base.label).startswith("_") \
+                        and sp.diff(u, ix) == 1 and not (u - ix).has(var):
                     found.add(ix.base)
     return found
 
@@ -37,12 +45,18 @@ def shift_name(base: sp.IndexedBase, what: str) -> sp.IndexedBase:
     return sp.IndexedBase(f"{base.label}_{what}", real=True)
 
 
+def _max_of(ix: sp.Indexed) -> sp.Expr:
+    """``x_max[...]`` over the leading indices of ``ix`` (a scalar ``x_max`` for a vector)."""
+    lead = ix.indices[:-1]
+    return shift_name(ix.base, "max")[lead] if lead else sp.Symbol(f"{ix.base.label}_max", real=True)
+
+
 def shift_logsumexp(expr: sp.Expr, bases) -> sp.Expr:
     """Rewrite ``exp(x[..., j])`` as ``exp(x_shift[..., j]) · exp(x_max[...])`` and simplify."""
     if not bases:
         return expr
 
-    reps = {ix: shift_name(ix.base, "shift")[ix.indices] + shift_name(ix.base, "max")[ix.indices[:-1]]
+    reps = {ix: shift_name(ix.base, "shift")[ix.indices] + _max_of(ix)
             for ix in expr.atoms(sp.Indexed) if ix.base in bases}
     out = expr.xreplace(reps)
     out = out.replace(lambda e: isinstance(e, sp.exp),
@@ -53,19 +67,95 @@ def shift_logsumexp(expr: sp.Expr, bases) -> sp.Expr:
     return sp.powsimp(out)
 
 
+MAX_FACTOR_OPS = 150  # sigmoid forms are searched (cancel, factor) in bodies at most this large
+
+
+def _one_plus_exp(e) -> sp.Expr | None:
+    """``u`` if ``e`` is ``1 + exp(u)``."""
+    if isinstance(e, sp.Add) and len(e.args) == 2 and 1 in e.args:
+        other = e.args[0] if e.args[1] == 1 else e.args[1]
+        return other.args[0] if isinstance(other, sp.exp) else None
+    return None
+
+
+def _exp_minus_one(e) -> sp.Expr | None:
+    """``u`` if ``e`` is ``exp(u) - 1``."""
+    if isinstance(e, sp.Add) and len(e.args) == 2 and -1 in e.args:
+        other = e.args[0] if e.args[1] == -1 else e.args[1]
+        return other.args[0] if isinstance(other, sp.exp) else None
+    return None
+
+
+def _log_of_positive(factor) -> sp.Expr | None:
+    """``log`` of ``exp(u)`` or ``(1 + exp(u))**k`` without overflow; ``None`` for other factors."""
+    base, k = factor.as_base_exp() if isinstance(factor, sp.Pow) and factor.exp.is_number else (factor, 1)
+    if isinstance(base, sp.exp):
+        return k * base.args[0]
+    u = _one_plus_exp(base)
+    return k * Softplus(u) if u is not None else None
+
+
+def stable_log(e: sp.log) -> sp.Expr:
+    """``log`` of one ``exp`` shape, rewritten so that nothing overflows:
+
+    ========================================  =========================================
+    ``log(1 + exp(u))``                       ``Softplus(u)``
+    ``log(exp(u) - 1)``                       ``u + log(1 - exp(-u))`` (``log(expm1(u))``)
+    ``log(Π exp(uᵢ) (1 + exp(vⱼ))^kⱼ)``       ``Σ uᵢ + Σ kⱼ Softplus(vⱼ)`` (``log σ(z)``, ``log(1 - σ(z))``)
+    ========================================  =========================================
+    """
+    arg = e.args[0]
+    u = _one_plus_exp(arg)
+    if u is not None:
+        return Softplus(u)
+    u = _exp_minus_one(arg)
+    if u is not None:
+        return u + sp.log(1 - sp.exp(-u))
+    if not arg.has(sp.exp) or sp.count_ops(arg) > MAX_FACTOR_OPS // 4:
+        return e
+    sums, opaque = _masks(arg)
+    together = sp.together(arg.xreplace(sums))
+    parts = [_log_of_positive(f) for f in sp.Mul.make_args(together)]
+    if len(parts) < 2 and not isinstance(together, sp.Pow) or any(p is None for p in parts):
+        return e
+    return sp.Add(*parts).xreplace(opaque)
+
+
+def _masks(expr) -> tuple[dict, dict]:
+    """Each sum of ``expr`` -> a stand-in symbol, and back: algebra treats a sum as one value and
+    never reaches inside it (where its index is bound)."""
+    sums = {e: sp.Dummy(f"S{k}", real=True) for k, e in enumerate(sorted(expr.atoms(sp.Sum), key=sp.default_sort_key))}
+    return sums, {v: k for k, v in sums.items()}
+
+
 def stable_elementwise(expr: sp.Expr) -> sp.Expr:
     """Softplus and sigmoid forms of ``exp`` that cannot overflow."""
-    expr = expr.replace(
-        lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.Add) and len(e.args[0].args) == 2
-        and 1 in e.args[0].args and any(isinstance(t, sp.exp) for t in e.args[0].args),
-        lambda e: Softplus(next(t for t in e.args[0].args if isinstance(t, sp.exp)).args[0]))
+    expr = expr.replace(lambda e: isinstance(e, sp.log), stable_log)
+    expr = expr.replace(lambda e: isinstance(e, sp.Sum),
+                        lambda e: sp.Sum(_sigmoid_forms(e.function), *e.limits))
+    return _sigmoid_forms(expr)
+
+
+def _sigmoid_forms(expr: sp.Expr) -> sp.Expr:
+    """``exp(u)`` -> ``(1 - σ(-u)) / σ(-u)`` where the result is a polynomial in ``σ``.
+
+    Only ``exp`` atoms free of the indices of sums inside ``expr`` are tried (those sums were
+    rewritten on their own): a stand-in symbol for ``exp(u_k)`` would otherwise be factored out
+    of the ``Σ_k`` that binds ``k``."""
+    if sp.count_ops(expr) > MAX_FACTOR_OPS:
+        return expr
+    free = expr.free_symbols
+    sums, opaque = _masks(expr)
     for atom in sorted(expr.atoms(sp.exp), key=str):
-        if atom not in expr.atoms(sp.exp):
+        if atom not in expr.atoms(sp.exp) or not atom.free_symbols <= free:
             continue
         u = atom.args[0]
-        s = sp.Dummy("s")
-        trial = sp.factor(sp.cancel(expr.xreplace({atom: (1 - s) / s, sp.exp(-u): s / (1 - s)})))
-        if trial.has(atom) or trial.has(sp.exp(-u)) or not trial.is_polynomial(s):
+        s = sp.Dummy("s", real=True)
+        masked = expr.xreplace(sums).xreplace({atom.xreplace(sums): (1 - s) / s,
+                                               sp.exp(-u).xreplace(sums): s / (1 - s)})
+        trial = sp.factor(sp.cancel(masked)).xreplace(opaque)
+        if not trial.is_polynomial(s) or trial.has(sp.Product) \
+                or not trial.atoms(sp.exp) <= expr.atoms(sp.exp) - {atom, sp.exp(-u)}:
             continue
         expr = trial.xreplace({s: Sigmoid(-u)})
     return expr

@@ -13,6 +13,8 @@ axes. Leaves are right-aligned to ``labels`` as numpy broadcasting aligns them.
 """
 from __future__ import annotations
 
+import itertools
+import math
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -60,7 +62,7 @@ class Lowerer:
         self.arrays = arrays
         self.flat_sizes = set(flat_sizes)
         self.program = Program()
-        self.symbols = {label: sp.Symbol(spec.name) for label, spec in arrays.items()}
+        self.symbols = {label: sp.Symbol(spec.name, real=True) for label, spec in arrays.items()}
         for label, spec in arrays.items():
             ndim = {"array": spec.ndim, "flat": 1, "tuple": 1}.get(spec.kind, 0)
             self.program.layouts[self.symbols[label]] = spec.layout or (True,) * ndim
@@ -76,7 +78,7 @@ class Lowerer:
         key = (node, tuple(operands.items()))
         if key in self._memo:
             return self._memo[key]
-        sym = sp.Symbol(f"{self._prefix}{self._count}")
+        sym = sp.Symbol(f"{self._prefix}{self._count}", real=True)
         self._count += 1
         self.program.stmts.append(node(sym, **operands))
         self.program.layouts[sym] = layout
@@ -87,12 +89,13 @@ class Lowerer:
         return self.program.layouts[sym]
 
     # -- entry point --------------------------------------------------------------------------
-    def lower(self, expr: sp.Expr, target: tuple) -> sp.Expr:
-        """Lower ``expr`` so that its axes are ``target``; return the elementwise result."""
+    def lower(self, expr: sp.Expr, target: tuple, broadcast: bool = False) -> sp.Expr:
+        """Lower ``expr`` so that its axes are ``target``; return the elementwise result.
+        ``broadcast``: indices of ``target`` that ``expr`` does not use stay axes of size 1."""
         self.order = list(target)
         e, labels, leaves = self._lower(split_masks(sp.sympify(expr)))
         missing = [t for t in target if t not in labels]
-        if missing:
+        if missing and not broadcast:
             raise LoweringError(f"result does not depend on index {missing[0]}")
         e, _ = self._align(e, labels, leaves, tuple(target))
         self.program.results.append(e)
@@ -253,13 +256,13 @@ class Lowerer:
         self._opaque[stand_in] = node
         return stand_in
 
-    def _sum_one(self, body, var, lo, hi) -> Lowered:
+    def _sum_one(self, body, var, lo, hi, split: bool = True) -> Lowered:
         count = hi - lo + 1
         self._sizes.setdefault(var, count)
         body = split_masks(body)
-        if self._pull_apart(body, var):  # Σ (a_k + c·b_k) = Σ a_k + c Σ b_k
-            terms = sp.Add.make_args(sp.expand(body, log=False, power_exp=False, power_base=False, multinomial=False))
-            return self._combine(sp.Add, [self._sum_one(t, var, lo, hi) for t in terms])
+        if split and self._pull_apart(body, var):  # Σ (a_k + c·b_k) = Σ a_k + c Σ b_k, once
+            terms = top_terms(body)
+            return self._combine(sp.Add, [self._sum_one(t, var, lo, hi, split=False) for t in terms])
         factors = sp.Mul.make_args(body)
         with_var = [f for f in factors if var in f.free_symbols]
         rest = self._lower(sp.Mul(*[f for f in factors if var not in f.free_symbols]))
@@ -277,10 +280,10 @@ class Lowerer:
     def _pull_apart(body, var) -> bool:
         """A sum of terms some of which carry factors (with free indices) that do not depend on
         the summation index: summing each term alone avoids broadcasting to a larger array."""
-        expanded = sp.expand(body, log=False, power_exp=False, power_base=False, multinomial=False)
-        if not isinstance(expanded, sp.Add):
+        terms = top_terms(body)
+        if len(terms) < 2:
             return False
-        return any(_free_indices(f) for t in expanded.args for f in sp.Mul.make_args(t)
+        return any(_free_indices(f) for t in terms for f in sp.Mul.make_args(t)
                    if var not in f.free_symbols)
 
     def _tuple_sum(self, factors, var):
@@ -371,6 +374,23 @@ class Lowerer:
 
     def _is_flat(self, count) -> bool:
         return any(count == s for s in self.flat_sizes)
+
+
+def top_terms(e) -> tuple:
+    """The terms of ``e`` with its top-level sum factors distributed, each term's own factors
+    kept whole: ``(1 + (x_j - m)·b)·c`` -> ``c``, ``(x_j - m)·b·c`` (centred differences stay
+    centred, no cancellation)."""
+    if isinstance(e, sp.Add):
+        return tuple(t for a in e.args for t in top_terms(a))
+    if isinstance(e, sp.Mul):
+        choices = [f.args if isinstance(f, sp.Add) else (f,) for f in e.args]
+        if math.prod(len(c) for c in choices) > MAX_TERMS:  # a product of many sums stays whole
+            return (e,)
+        return tuple(sp.Mul(*combo) for combo in itertools.product(*choices))
+    return (e,)
+
+
+MAX_TERMS = 64  # terms a product of sums may be split into
 
 
 def _free_indices(e) -> frozenset:

@@ -94,8 +94,8 @@ def handle(request: dict, memory_mb: float) -> dict:
         return {"result": derive_request(request)}
     except BAD_INPUT as exc:
         return {"error": f"symbp: error: {exc}"}
-    except MemoryError:
-        unlimit_memory()
+    except (MemoryError, SystemError):  # under RLIMIT_AS a failed allocation in C can surface as
+        unlimit_memory()                 # SystemError ("error return without exception set")
         return {"error": f"symbp: error: out of memory: this request needed more than {memory_mb:g} MB"}
     except RecursionError:
         return {"error": "symbp: error: the expression is nested too deeply to derive"}

@@ -1,0 +1,142 @@
+"""No crash, no hang, no false alarm (issue 9): the crash classes fixed at their root, the
+structural check after derivation, the bounded SymPy searches, and a verifier that keeps its
+samples off every kink."""
+import numpy as np
+import pytest
+import sympy as sp
+
+import symbp
+from symbp.check.verification import MARGIN, TOLERANCE, rel_error, sample
+from symbp.derive import DerivationError
+from symbp.derive.index import check_structure, structural_problems
+from symbp.derive.module import invert
+
+# each crashed (or derived wrongly) before: index escapes, surviving deltas, x_max[()]
+ONCE_CRASHED = [
+    ("x + W2 @ relu(W1 @ x)", {"x": ("n",), "W1": ("m", "n"), "W2": ("n", "m")}),
+    ("W @ A @ A", {"W": ("n", "n"), "A": ("n", "n")}),
+    ("A @ W.T @ W", {"W": ("n", "n"), "A": ("n", "n")}),
+    ("sigmoid(W @ x)", {"W": ("m", "n"), "x": ("n",)}),
+    ("softplus(A @ x)", {"A": ("m", "n"), "x": ("n",)}),
+    ("sum(sigmoid(W @ x) * y)", {"W": ("m", "n"), "x": ("n",), "y": ("m",)}),
+    ("exp(x) / sum(exp(x))", {"x": ("n",)}),
+    ("sum(sigmoid(x))", {"x": ("n",)}),
+    ("log(sum(exp(x)))", {"x": ("n",)}),
+    ("sum(log(sum(relu(X), axis=-1)))", {"X": ("B", "n")}),
+    ("relu(mean(erf(minimum(0.5, z))))", {"z": ("m",)}),
+    ("sum(maximum(log_softmax(A), A), axis=-1)", {"A": ("n", "n")}),
+    ("sum(A - 0.5, axis=-1) * (y - x)", {"A": ("n", "n"), "x": ("n",), "y": ("n",)}),
+    ("(X @ W.T + b) * sigmoid(X @ V.T + c)",
+     {"X": ("B", "n"), "W": ("m", "n"), "b": ("m",), "V": ("m", "n"), "c": ("m",)}),
+]
+
+
+@pytest.mark.parametrize("text, shapes", ONCE_CRASHED,
+                         ids=[c.values[0] if hasattr(c, "values") else c[0] for c in ONCE_CRASHED])
+def test_once_crashed_now_derives_verifies_and_loads(text, shapes):
+    d = symbp.derive(symbp.module("m", text, shapes=shapes))
+    for name, step in d.steps.items():
+        assert not structural_problems(step.vjp, step.index), name
+    assert symbp.verify(d, large=False).ok
+    symbp.load(d)
+
+
+def test_structural_check_names_the_problem():
+    i, s = sp.symbols("i s", integer=True)
+    n = sp.Symbol("n", integer=True, positive=True)
+    x = sp.IndexedBase("x", real=True)
+    leaked = sp.Piecewise((sp.Sum(x[s], (s, 0, n - 1)), x[s] > 0), (0, True)) * x[i]
+    assert structural_problems(leaked, (i,)) == ["index s is used outside the sum that binds it"]
+    assert "Kronecker delta" in structural_problems(sp.KroneckerDelta(i, s) * x[i], (i, s))[0]
+    with pytest.raises(DerivationError, match="the VJP for x"):
+        check_structure(leaked, (i,), "the VJP for x")
+
+
+def test_a_branch_stays_inside_the_sum_that_binds_its_condition():
+    """SymPy's piecewise_fold lifted Σ_s relu(h_s)'s condition out of Σ_s (symbp.sums)."""
+    i, s = sp.symbols("i s", integer=True)
+    n, m = sp.symbols("n m", integer=True, positive=True)
+    g, h, W = (sp.IndexedBase(k, real=True) for k in ("g", "h", "W"))
+    inner = sp.Sum(sp.Piecewise((W[i, s] * h[s], h[s] >= 0), (0, True)), (s, 0, m - 1))
+    outer = sp.Sum(g[i] * inner, (i, 0, n - 1))
+    assert outer.function == g[i] * inner and not structural_problems(outer)
+    rows = sp.Sum(sp.log(sp.Sum(sp.Piecewise((W[i, s], W[i, s] >= 0), (0, True)), (s, 0, m - 1))), (i, 0, n - 1))
+    assert not rows.has(sp.zoo) and not structural_problems(rows)  # was log(0): the branch left Σ_s
+
+
+def test_output_form_search_is_bounded():
+    Y, A = sp.symbols("Y A")
+    x = sp.Symbol("x")
+    assert invert(1 / (1 + sp.exp(-A)), A, Y) == -sp.log(-1 + 1 / Y)
+    assert invert(A * sp.exp(A), A, Y) is None          # no Lambert W
+    assert invert(A ** 2 + 1, A, Y) is None              # no polynomial solving
+    assert invert(sp.tanh(16 * A ** 3) + x, A, Y) is None
+    for text in ("x * sigmoid(1.702 * x)", "tanh(16 * x**3)",
+                 "0.5 * x * (1 + tanh(0.7978845608028654 * (x + 0.044715 * x**3)))"):
+        d = symbp.derive(symbp.elementwise("bounded", text))  # returned at all: bounded
+        assert d.steps["x"].vjp.has(sp.Float) or "16" in text
+
+
+FALSE_ALARMS = [
+    ("relu(alpha * x)", {"alpha": 0.7}),
+    ("relu(x - alpha)", {"alpha": 0.3}),
+    ("maximum(alpha * x, 0.5)", {"alpha": 0.7}),
+    ("relu(x * x - 1)", {}),
+    ("minimum(sigmoid(x), x)", {}),
+    ("where(x * x > x, 1, 2) * x", {}),
+    ("where(x > 0.3, 1.5, -2) + x", {}),
+    ("minimum(maximum(x, -1), 1)", {}),
+    ("abs(x**3 - x)", {}),
+    ("maximum(x, minimum(-x, 0.2))", {}),
+]
+
+
+@pytest.mark.parametrize("text, params", FALSE_ALARMS, ids=[t for t, _ in FALSE_ALARMS])
+def test_kinks_and_jumps_raise_no_false_alarm(text, params):
+    d = symbp.derive(symbp.elementwise("kinky", text, params=params))
+    report = symbp.verify(d)
+    assert report.ok, report.failures
+
+
+@pytest.mark.parametrize("text, shapes", [
+    ("sum(relu(W @ x))", {"W": ("m", "n"), "x": ("n",)}),
+    ("sum(maximum(X, mean(X, axis=-1, keepdims=True)))", {"X": ("B", "n")}),
+    ("log_softmax(x * abs(x))", {"x": ("n",)}),  # n = 1: the Jacobian is exactly zero
+])
+def test_module_kinks_and_zero_jacobians_raise_no_false_alarm(text, shapes):
+    report = symbp.verify(symbp.derive(symbp.module("kinky", text, shapes=shapes)))
+    assert report.ok, report.failures
+
+
+def test_samples_stay_off_a_nonlinear_kink():
+    d = symbp.derive(symbp.elementwise("sq", "relu(x * x - 1)"))
+    values = sample(d.module, {"N": 10 ** 5}, np.random.default_rng(0), d.kinks)
+    assert np.min(np.abs(values["x"] ** 2 - 1)) >= MARGIN * 0.999
+
+
+def test_samples_stay_off_a_kink_inside_a_sum():
+    d = symbp.derive(symbp.module("r", "sum(relu(W @ x))", shapes={"W": ("m", "n"), "x": ("n",)}))
+    rng = np.random.default_rng(0)
+    values = sample(d.module, {"m": 400, "n": 3}, rng, d.kinks)
+    assert np.min(np.abs(values["W"] @ values["x"])) >= MARGIN * 0.999
+
+
+def test_a_zero_jacobian_passes_and_a_wrong_one_fails():
+    noise = 8 * np.finfo(float).eps / 1e-4
+    assert rel_error(np.zeros(4), np.full(4, 1e-13), noise) <= TOLERANCE
+    assert rel_error(np.zeros(4), np.full(4, 1e-3), noise) > TOLERANCE
+
+
+def test_a_branch_inside_a_sum_inside_a_condition_stays_put():
+    """maximum(z, softmax(...)): the softmax's sum (of branches) sits in maximum's condition."""
+    d = symbp.derive(symbp.module("m", "maximum(z, softmax(where(z > 0, 0.5, z)))", shapes={"z": ("m",)}))
+    assert symbp.verify(d, large=False).ok
+
+
+def test_a_condition_on_parameters_only():
+    """where(alpha > 0, ...): the condition is a Python bool; its negation is not ~True == -2."""
+    m = symbp.module("p", "where(alpha > 0, 0.5, z)", shapes={"z": ("m",)}, params={"alpha": 0.7})
+    d = symbp.derive(m)
+    assert symbp.verify(d, large=False).ok
+    _, cache = symbp.load(d).forward(np.ones(3), alpha=-1.0)
+    np.testing.assert_array_equal(symbp.load(d).backward(np.ones(3), cache)[0], np.ones(3))
