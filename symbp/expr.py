@@ -515,7 +515,9 @@ def parse(text: str, shapes: dict[str, tuple[str, ...]], params: dict[str, float
     return _parse(text, shapes, params, elementwise)[0]
 
 
-def _parse(text, shapes, params, elementwise) -> tuple[Term, _Builder]:
+def syntax_tree(text) -> ast.Expression:
+    """``text`` parsed by :mod:`ast` under the language's limits (valid text, length, nodes,
+    depth); never evaluated."""
     text = _check_text(text)
     try:
         tree = ast.parse(text, mode="eval")
@@ -528,6 +530,11 @@ def _parse(text, shapes, params, elementwise) -> tuple[Term, _Builder]:
         raise ExpressionError(f"expression too large ({len(nodes)} nodes, at most {MAX_NODES})")
     if _depth(tree) > MAX_DEPTH:
         raise ExpressionError(f"expression nested too deeply (at most {MAX_DEPTH} levels)")
+    return tree
+
+
+def _parse(text, shapes, params, elementwise) -> tuple[Term, _Builder]:
+    tree = syntax_tree(text)
     builder = _Builder(shapes, params, elementwise)
     return builder.build(tree), builder
 

@@ -6,11 +6,8 @@ the module's inputs and parameters, ``g`` (the upstream gradient, shaped like th
 ``y * (g - sum(g * y, axis=-1, keepdims=True))``. On top of the module language an answer may use
 the sizes by name (``g / B``) and ``onehot(target)`` for class indices.
 
-ANSWER-ONLY EXTENSIONS (to merge with issue 9's language work): ``_AnswerBuilder`` below adds
-``sum``/``mean`` with ``axis=`` (an int or a tuple, negative allowed) and ``keepdims=True``, numpy
-broadcasting of size-1 axes, size names as numbers and ``onehot``. Once :mod:`symbp.expr` has
-``axis``/``keepdims`` itself, ``_call_reduce`` and ``broadcast`` here can go; nothing else in the
-package depends on them.
+``_AnswerBuilder`` adds what only answers need: ``onehot``, and shape mismatches reported as
+:class:`AnswerShapeError` (a wrong answer, not a malformed one).
 """
 from __future__ import annotations
 
@@ -19,12 +16,12 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ..expr import MAX_DEPTH, MAX_LENGTH, MAX_NODES, ExpressionError, Term, _Builder, _depth, _shape
+from ..expr import KEPT, ExpressionError, Term, _Builder, _shape, syntax_tree
 from ..names import OUTPUT, UPSTREAM
 from ..spec import Module, _rename_bound, size
 
 GRADIENT, OUTPUT_NAME = "g", "y"
-ONE = "1"  # the size of an axis kept by keepdims=True
+ONE = KEPT  # the size of an axis kept by keepdims=True
 
 
 class AnswerShapeError(ExpressionError):
@@ -45,74 +42,9 @@ class _AnswerBuilder(_Builder):
 
     def _Call(self, node):
         name = node.func.id if isinstance(node.func, ast.Name) else None
-        if name in ("sum", "mean"):
-            return self._call_reduce(node, name)
         if name == "onehot":
             return self._call_onehot(node)
         return super()._Call(node)
-
-    # -- sum(e, axis=k, keepdims=True), mean(...) ---------------------------------------------
-    def _call_reduce(self, node, name):
-        if any(isinstance(a, ast.Starred) for a in node.args) or not 1 <= len(node.args) <= 2:
-            self.error(node, f"{name}() takes an expression and optionally axis=")
-        options = {k.arg: k.value for k in node.keywords}
-        if set(options) - {"axis", "keepdims"} or None in options:
-            self.error(node, f"{name}() takes only the keywords axis= and keepdims=")
-        if len(node.args) == 2:
-            if "axis" in options:
-                self.error(node, f"{name}() got axis twice")
-            options["axis"] = node.args[1]
-        t = self.build(node.args[0])
-        axes = self._axes(options.get("axis"), len(t.idx), node)
-        keep = self._flag(options.get("keepdims"), node)
-        reduced = [(t.idx[a], t.dims[a]) for a in axes]
-        expr = t.expr
-        real = [(i, d) for i, d in reduced if d != ONE]
-        if real:
-            expr = sp.Sum(expr, *[(i, 0, size(d) - 1) for i, d in real])
-        if name == "mean" and real:
-            expr = expr / sp.Mul(*[size(d) for _, d in real])
-        idx, dims = [], []
-        for p, (i, d) in enumerate(zip(t.idx, t.dims)):
-            if p not in axes:
-                idx.append(i)
-                dims.append(d)
-            elif keep:
-                idx.append(self.fresh())
-                dims.append(ONE)
-        return Term(expr, tuple(idx), tuple(dims))
-
-    def _axes(self, node, rank, call):
-        if node is None:
-            return tuple(range(rank))
-        items = node.elts if isinstance(node, ast.Tuple) else [node]
-        axes = []
-        for item in items:
-            value = self._integer(item)
-            if value is None:
-                self.error(call, "axis must be an integer or a tuple of integers")
-            if not -rank <= value < rank:
-                self.error(call, f"axis {value} is out of range for an expression of {rank} axes")
-            axes.append(value % rank)
-        if len(set(axes)) != len(axes):
-            self.error(call, "repeated axis")
-        return tuple(sorted(axes))
-
-    @staticmethod
-    def _integer(node):
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-            inner = _AnswerBuilder._integer(node.operand)
-            return None if inner is None else -inner
-        if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
-            return node.value
-        return None
-
-    def _flag(self, node, call):
-        if node is None:
-            return False
-        if isinstance(node, ast.Constant) and isinstance(node.value, bool):
-            return node.value
-        self.error(call, "keepdims must be True or False")
 
     # -- onehot(target) -----------------------------------------------------------------------
     def _call_onehot(self, node):
@@ -204,26 +136,6 @@ def parse_answer(m: Module, text: str, wrt_index: tuple) -> Answer:
         expr = expr.xreplace(dict(zip(term.idx, wrt_index)))
         index = tuple(wrt_index)
     return Answer(text, expr, index, tuple(term.dims))
-
-
-def syntax_tree(text: str) -> ast.Expression:
-    """``text`` parsed by :mod:`ast` under the language's limits (length, nodes, depth)."""
-    if not isinstance(text, str):
-        raise ExpressionError("the answer must be a string")
-    if len(text) > MAX_LENGTH:
-        raise ExpressionError(f"expression too long ({len(text)} characters, at most {MAX_LENGTH})")
-    if not text.strip():
-        raise ExpressionError("empty expression")
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError as exc:
-        raise ExpressionError(f"syntax error: {exc.msg}", exc.offset) from None
-    count = sum(1 for _ in ast.walk(tree))
-    if count > MAX_NODES:
-        raise ExpressionError(f"expression too large ({count} nodes, at most {MAX_NODES})")
-    if _depth(tree) > MAX_DEPTH:
-        raise ExpressionError(f"expression nested too deeply (at most {MAX_DEPTH} levels)")
-    return tree
 
 
 __all__ = ["Answer", "AnswerShapeError", "parse_answer", "names_for", "syntax_tree", "GRADIENT",

@@ -8,7 +8,8 @@ import sympy as sp
 from ..codegen.kernel import compile_expression
 from ..codegen.network import load_network
 from ..derive.network import NetworkDerivation
-from .verification import MARGIN, STEP, TOLERANCE, Check, Report, rel_error
+from . import fd
+from .verification import MARGIN, TOLERANCE, Check, Report, rel_error
 
 # -- verification --------------------------------------------------------------------------------
 def verify_network(d: NetworkDerivation, seed: int = 0, directions: int = 3):
@@ -46,24 +47,14 @@ def verify_network(d: NetworkDerivation, seed: int = 0, directions: int = 3):
         grad = grads[p]
         try:
             if x.size <= 2000:
-                fd = np.empty(x.size)
-                flat = x.ravel()
-                for k in range(x.size):
-                    h = STEP * max(1.0, abs(flat[k]))
-                    plus, minus = flat.copy(), flat.copy()
-                    plus[k] += h
-                    minus[k] -= h
-                    fd[k] = (scalar({**values, p: plus.reshape(x.shape)}) -
-                             scalar({**values, p: minus.reshape(x.shape)})) / (2 * h)
-                err, kind = rel_error(fd, np.zeros(x.size) if grad is None else grad.ravel()), "gradient"
+                got = np.zeros(x.size) if grad is None else grad.ravel()
+                err, kind = rel_error(fd.gradient(lambda a: scalar({**values, p: a}), x).ravel(), got), "gradient"
             else:
                 errs = []
                 for _ in range(directions):
-                    v = rng.standard_normal(x.shape)
-                    v /= np.max(np.abs(v))
-                    h = STEP * max(1.0, float(np.max(np.abs(x))))
-                    D = lambda s: (scalar({**values, p: x + s * v}) - scalar({**values, p: x - s * v})) / (2 * s)
-                    errs.append(rel_error((4 * D(h / 2) - D(h)) / 3, float(np.sum(v * grad))))
+                    v = fd.unit_direction(rng, x.shape)
+                    along = float(fd.directional(lambda a: scalar({**values, p: a}), x, v))
+                    errs.append(rel_error(along, float(np.sum(v * grad))))
                 err, kind = max(errs), "directional"
             checks.append(Check(name, p, kind, label, err, TOLERANCE))
         except Exception as exc:

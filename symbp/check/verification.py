@@ -30,13 +30,14 @@ from ..codegen.kernel import build_kernel, compile_expression
 from ..lower.functions import Total
 from ..names import LOSS_GRAD
 from ..spec import Module
+from . import fd
 
 SMALL_SIZES = (1, 2, 3, 5)
 LARGE_ELEMENTS = 10 ** 5
 LARGE_PRODUCT = 4 * 10 ** 6  # the product of every size at the large check (bounds intermediates)
 TOLERANCE = 1e-6
 MARGIN = 0.05
-STEP = 1e-4
+STEP = fd.STEP
 REPAIR_ROUNDS = 30           # redraws of the coordinates next to a kink
 NOISE = 8 * np.finfo(float).eps  # rounding error of one evaluation, relative to |f|
 
@@ -227,31 +228,14 @@ def _unflat(g: np.ndarray, like):
     return g.reshape(np.shape(like))
 
 
-def _steps(x: np.ndarray) -> np.ndarray:
-    return STEP * np.maximum(1.0, np.abs(x))
-
-
-def _fd_jacobian(ev: _Evaluator, values: dict, name: str, h: np.ndarray, rows: int):
-    """Central differences, one column per coordinate; and the largest |f| met."""
-    x = values[name]
-    jac = np.empty((rows, x.size))
-    big = 0.0
-    for k in range(x.size):
-        plus, minus = x.copy().ravel(), x.copy().ravel()
-        plus[k] += h[k]
-        minus[k] -= h[k]
-        f_plus = ev.f({**values, name: plus.reshape(x.shape)})
-        f_minus = ev.f({**values, name: minus.reshape(x.shape)})
-        jac[:, k] = (f_plus - f_minus) / (2 * h[k])
-        big = max(big, np.max(np.abs(f_plus), initial=0.0), np.max(np.abs(f_minus), initial=0.0))
-    return jac, big
-
-
 def _jacobian_check(ev: _Evaluator, values: dict, name: str) -> float:
     x = values[name]
     y0 = ev.f(values)
-    h = _steps(x).ravel()
-    j_h, big = _fd_jacobian(ev, values, name, h, y0.size)
+    h = fd.steps(x).ravel()
+
+    def f_of(a):
+        return ev.f({**values, name: a})
+    j_h, big = fd.jacobian(f_of, x, h)
     j_vjp = np.empty_like(j_h)
     for o in range(y0.size):
         g = np.zeros(y0.size)
@@ -262,23 +246,17 @@ def _jacobian_check(ev: _Evaluator, values: dict, name: str) -> float:
     if err <= TOLERANCE:
         return err
     # Richardson: (4 D(h/2) - D(h)) / 3 cancels the h² term (a large third derivative is no error)
-    j_half, _ = _fd_jacobian(ev, values, name, h / 2, y0.size)
+    j_half, _ = fd.jacobian(f_of, x, h / 2)
     return min(err, rel_error((4 * j_half - j_h) / 3, j_vjp, 3 * noise))
 
 
 def _directional_check(ev: _Evaluator, values: dict, name: str, rng) -> float:
     x = values[name]
-    v = rng.standard_normal(x.shape)
-    v /= max(float(np.max(np.abs(v), initial=0.0)), 1e-300)
+    v = fd.unit_direction(rng, x.shape)
     h = STEP * max(1.0, float(np.max(np.abs(x), initial=0.0)))
     y0 = ev.f(values)
     g = rng.standard_normal(y0.size)
-
-    def central(step):
-        return (ev.f({**values, name: x + step * v}) - ev.f({**values, name: x - step * v})) / (2 * step)
-    # Richardson: (4 D(h/2) - D(h)) / 3 cancels the h² term of the central difference
-    jv = (4 * central(h / 2) - central(h)) / 3
-    lhs = float(jv @ g)
+    lhs = float(fd.directional(lambda a: ev.f({**values, name: a}), x, v, h) @ g)
     rhs = float(v.ravel() @ ev.vjp(values, g, name))
     noise = 3 * NOISE * float(np.maximum(np.abs(y0), 1.0) @ np.abs(g)) / (h / 2)
     return rel_error(lhs, rhs, noise)
@@ -365,19 +343,17 @@ def verify_rule(rd, seed: int = 0, sizes=SMALL_SIZES, large: bool = True) -> Rep
         try:
             derived = _loss_grad_value(rd, w, grad_c, params)
             if kind == "gradient":
-                fd = np.array([_central(lambda x: loss(x, a, b), w, k) for k in range(n)])
-                checks.append(Check(name, "w", "gradient", label, rel_error(fd, derived), TOLERANCE))
+                grad_l = fd.gradient(lambda x: loss(x, a, b), w)
+                checks.append(Check(name, "w", "gradient", label, rel_error(grad_l, derived), TOLERANCE))
                 new = _as_tuple(step(w.copy(), grad_c, *[s.copy() for s in state], **params))
-                ref = _as_tuple(reference(w.copy(), fd, *[s.copy() for s in state], **params))
+                ref = _as_tuple(reference(w.copy(), grad_l, *[s.copy() for s in state], **params))
                 err = max(rel_error(x, y) for x, y in zip(new, ref))
                 checks.append(Check(name, "w", "update", label, err, TOLERANCE))
             else:
-                v = rng.standard_normal(n)
-                v /= np.max(np.abs(v))
-                h = STEP * max(1.0, float(np.max(np.abs(w))))
-                fd = (loss(w + h * v, a, b) - loss(w - h * v, a, b)) / (2 * h)
+                v = fd.unit_direction(rng, n)
+                along = float(fd.directional(lambda x: loss(x, a, b), w, v))
                 checks.append(Check(name, "w", "directional", label,
-                                    rel_error(fd, float(v @ derived)), TOLERANCE))
+                                    rel_error(along, float(v @ derived)), TOLERANCE))
         except Exception as exc:
             checks.append(Check(name, "w", kind, label, float("inf"), TOLERANCE,
                                 f"{type(exc).__name__}: {exc}"))
@@ -386,14 +362,6 @@ def verify_rule(rd, seed: int = 0, sizes=SMALL_SIZES, large: bool = True) -> Rep
 
 def _as_tuple(x):
     return x if isinstance(x, tuple) else (x,)
-
-
-def _central(f, w, k) -> float:
-    h = STEP * max(1.0, abs(w[k]))
-    plus, minus = w.copy(), w.copy()
-    plus[k] += h
-    minus[k] -= h
-    return (f(plus) - f(minus)) / (2 * h)
 
 
 def _penalty_value(rule):
