@@ -16,7 +16,7 @@ from sympy.simplify.simplify import factor_sum
 from ..codegen import load
 from ..derive.index import in_range, pull_out_of_sums
 from ..names import RULE_INDEX, RULE_SUM_INDEX, UPSTREAM, WEIGHTS
-from .equations import Equation, identity, limit, rel_error, scalar_samples
+from .equations import Equation, derivative_samples, identity, limit, rel_error, scalar_samples
 from .formulas import combined
 from .latex import latex
 from .points import ModulePoint, RulePoint
@@ -38,10 +38,9 @@ class Claim:
 
 def _derivative_samples(tex, f, df, var=x, points=np.linspace(-4, 4, 17)) -> Equation:
     """``df`` against central differences of ``f`` at ``points``."""
-    h = 1e-5
-    fd = (scalar_samples(f, var, points + h) - scalar_samples(f, var, points - h)) / (2 * h)
+    numeric = derivative_samples(lambda p: scalar_samples(f, var, p), points)
     return Equation(tex, (f, df), "central differences at sample points",
-                    rel_error(scalar_samples(df, var, points), fd))
+                    rel_error(scalar_samples(df, var, points), numeric))
 
 
 def _sigmoid(d):

@@ -19,8 +19,10 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
+from ..check import fd
+
 TOLERANCE = 1e-6
-FD_STEP = 1e-5
+
 
 
 @dataclass(frozen=True)
@@ -91,17 +93,17 @@ def values_of(expr, env: dict, free=()) -> np.ndarray:
 
 
 def central_jacobian(f, x: np.ndarray) -> np.ndarray:
-    """``∂f/∂x`` by central differences: shape ``f(x).shape + x.shape``."""
+    """``∂f/∂x`` by central differences (:mod:`symbp.check.fd`): shape ``f(x).shape + x.shape``."""
     x = np.asarray(x, dtype=float)
-    y0 = np.asarray(f(x), dtype=float)
-    jac = np.empty(y0.shape + x.shape)
-    for at in itertools.product(*(range(n) for n in x.shape)):
-        h = FD_STEP * max(1.0, abs(x[at]))
-        plus, minus = x.copy(), x.copy()
-        plus[at] += h
-        minus[at] -= h
-        jac[(...,) + at] = (np.asarray(f(plus)) - np.asarray(f(minus))) / (2 * h)
-    return jac
+    y_shape = np.shape(f(x))
+    jac, _ = fd.jacobian(f, x)
+    return jac.reshape(y_shape + x.shape)
+
+
+def derivative_samples(f, points: np.ndarray) -> np.ndarray:
+    """The derivative of an elementwise function of ``points`` at each point (central differences)."""
+    points = np.asarray(points, dtype=float)
+    return fd.directional(f, points, np.ones_like(points))
 
 
 def scalar_samples(expr, symbol: sp.Symbol, points) -> np.ndarray:

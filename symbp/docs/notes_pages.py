@@ -22,7 +22,7 @@ from ..derive import derive
 from ..expr import module
 from ..graph import graph
 from .blocks import Writer
-from .equations import Equation, rel_error, shapes_conform, scalar_samples
+from .equations import Equation, derivative_samples, from_report, rel_error, scalar_samples, shapes_conform
 from .examples import array_text, number
 from .exercises import exercise_blocks
 from .formulas import combined, matrix_latex, matrix_values
@@ -229,7 +229,6 @@ def network_chain(d, report) -> Equation:
             pairs.append((lhs, sp.MatMul(row, jac)))
             rows.append(rf"{matrix_latex(lhs)} &\mathrel{{+}}= {matrix_latex(row)}\,{matrix_latex(jac)}"
                         rf"\quad (1\times {N}) = (1\times {M})({M}\times {N})")
-    from .equations import from_report
     return combined(_aligned(rows), [shapes_conform("", *pairs), from_report("", (), report)])
 
 
@@ -353,11 +352,10 @@ def schedule_equation(name: str) -> Equation:
     tex = rf"\eta(t) = {sp.latex(expr)}"
     if name != "step":
         slope = sp.simplify(sp.diff(expr, t))
-        h = 1e-4
         inner = np.linspace(0.5, 49.5, 25)
-        fd = (scalar_samples(concrete, t, inner + h) - scalar_samples(concrete, t, inner - h)) / (2 * h)
+        numeric = derivative_samples(lambda p: scalar_samples(concrete, t, p), inner)
         parts.append(Equation("", (slope,), "central differences",
-                              rel_error(scalar_samples(slope.subs(params), t, inner), fd)))
+                              rel_error(scalar_samples(slope.subs(params), t, inner), numeric)))
         tex += rf", \qquad \frac{{d\eta}}{{dt}} = {sp.latex(slope)}"
         if name == "cosine":
             tex += r" \leq 0 \quad (0 \leq t \leq T)"
