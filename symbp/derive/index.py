@@ -35,57 +35,86 @@ def check_structure(expr: sp.Expr, free, what: str) -> None:
                               "(a bug in symbp; please report it with the expression)")
 
 
-def in_range(expr: sp.Expr) -> sp.Expr:
-    """Evaluate sums and deltas, keeping the branch valid inside the index bounds.
+# -- the index rewrite rules: (what it does, where it applies, the rewrite) ---------------------
+def _is_index_condition(cond) -> bool:
+    """A condition on indices only (``0 <= j``, ``j <= n - 1``): true by construction here."""
+    return cond is not sp.true and all(s.is_integer for s in cond.free_symbols)
 
-    ``Sum(...).doit()`` over Kronecker deltas yields ``Piecewise((e, 0 <= j <= n-1), (0, True))``;
-    every index used here is in range by construction, so the first branch whose guard speaks only
-    of integers is the value.
-    """
-    def is_bound(cond) -> bool:
-        return cond is not sp.true and all(s.is_integer for s in cond.free_symbols)
 
-    def guarded(e) -> bool:
-        return isinstance(e, sp.Piecewise) and all(is_bound(p.cond) for p in e.args[:-1]) \
-            and e.args[-1].cond is sp.true and len(e.args) > 1
+def is_sifting_sum(e) -> bool:
+    """``Σ_i … δ_ic …``: a sum over a Kronecker delta of its own index."""
+    return isinstance(e, sp.Sum) and any(
+        v in d.args for d in e.function.atoms(sp.KroneckerDelta) for v, *_ in e.limits)
 
-    def sifting(e) -> bool:
-        return isinstance(e, sp.Sum) and any(
-            v in d.args for d in e.function.atoms(sp.KroneckerDelta) for v, *_ in e.limits)
 
-    def in_bounds_dropped(pw):
-        """Index-bound conjuncts are true by construction: ``(0 <= c) & (eps < σ)`` -> ``eps < σ``."""
-        pairs = []
-        for p in pw.args:
-            cond = p.cond
-            if isinstance(cond, sp.And):
-                kept = [a for a in cond.args if not is_bound(a)]
-                cond = sp.And(*kept) if kept else sp.true
-            pairs.append((p.expr, cond))
-        return sp.Piecewise(*pairs)
+def sift(e: sp.Sum) -> sp.Expr:
+    return sum_out(e.function, e.limits)
 
-    for _ in range(8):
-        new = _sift_sums(expr).replace(guarded, lambda e: e.args[0].expr)
-        new = new.replace(lambda e: isinstance(e, sp.Piecewise), in_bounds_dropped)
-        new = new.replace(sifting, lambda e: sum_out(e.function, e.limits))
-        new = new.replace(lambda e: isinstance(e, sp.Sum) and not any(
-            e.function.has(v) for v, *_ in e.limits), lambda e: e.doit())
+
+def is_index_guarded(e) -> bool:
+    """``Piecewise((e, 0 <= j <= n-1), (0, True))``, as ``Sum.doit()`` leaves deltas."""
+    return isinstance(e, sp.Piecewise) and len(e.args) > 1 and e.args[-1].cond is sp.true \
+        and all(_is_index_condition(p.cond) for p in e.args[:-1])
+
+
+def first_branch(e: sp.Piecewise) -> sp.Expr:
+    return e.args[0].expr
+
+
+def has_index_conjuncts(e) -> bool:
+    return isinstance(e, sp.Piecewise) and any(
+        isinstance(p.cond, sp.And) and any(_is_index_condition(c) for c in p.cond.args) for p in e.args)
+
+
+def drop_index_conjuncts(pw: sp.Piecewise) -> sp.Expr:
+    """``(0 <= c) & (eps < σ)`` -> ``eps < σ``: index-bound conjuncts are true by construction."""
+    pairs = []
+    for p in pw.args:
+        cond = p.cond
+        if isinstance(cond, sp.And):
+            kept = [a for a in cond.args if not _is_index_condition(a)]
+            cond = sp.And(*kept) if kept else sp.true
+        pairs.append((p.expr, cond))
+    return sp.Piecewise(*pairs)
+
+
+def is_constant_sum(e) -> bool:
+    """A sum whose body uses none of its indices: ``Σ_k c = B c``."""
+    return isinstance(e, sp.Sum) and not any(e.function.has(v) for v, *_ in e.limits)
+
+
+def evaluate_constant_sum(e: sp.Sum) -> sp.Expr:
+    return e.doit()
+
+
+SIFT = ("a delta sifts its own sum", is_sifting_sum, sift)
+IN_RANGE = ("an index guard holds in range", is_index_guarded, first_branch)
+INDEX_CONJUNCTS = ("index-bound conjuncts hold", has_index_conjuncts, drop_index_conjuncts)
+CONSTANT_SUM = ("a sum whose body lacks its index", is_constant_sum, evaluate_constant_sum)
+
+IN_RANGE_RULES = (SIFT, IN_RANGE, INDEX_CONJUNCTS, SIFT, CONSTANT_SUM)
+
+
+def rewrite(expr: sp.Expr, rules, rounds: int = 8) -> sp.Expr:
+    """Apply ``rules`` (``(name, applies, rewrite)``) in order, round after round, until nothing
+    changes or ``rounds`` are done: the one driver of every index rewrite."""
+    for _ in range(rounds):
+        new = expr
+        for _name, applies, rule in rules:
+            new = new.replace(applies, rule)
         if new == expr:
             break
         expr = new
     return expr
 
 
-def _sift_sums(expr: sp.Expr) -> sp.Expr:
-    """Sums over a Kronecker delta of their own index, sifted; the rest left as they are.
-
-    A stand-in for ``expr.doit()``: SymPy's delta summation mishandles a delta under a branch
-    (``Σ_i δ_ci f_i`` with ``f`` a ``Piecewise`` becomes ``B·δ_{c,B-1} f_{B-1}``) and tries closed
-    forms of every other sum (seconds on chains of matrix products)."""
-    def sifting(e) -> bool:
-        return isinstance(e, sp.Sum) and any(
-            v in d.args for d in e.function.atoms(sp.KroneckerDelta) for v, *_ in e.limits)
-    return expr.replace(sifting, lambda e: sum_out(e.function, e.limits))
+def in_range(expr: sp.Expr) -> sp.Expr:
+    """Evaluate sums and deltas, keeping the branch valid inside the index bounds (every index
+    used here is in range by construction). SymPy's ``Sum.doit`` is not used: its delta summation
+    mishandles a delta under a branch (``Σ_i δ_ci f_i`` with ``f`` a ``Piecewise`` becomes
+    ``B·δ_{c,B-1} f_{B-1}``) and it tries closed forms of every other sum (seconds on chains of
+    matrix products)."""
+    return rewrite(expr, IN_RANGE_RULES)
 
 
 def _hoist_deltas(expr: sp.Expr) -> sp.Expr:
@@ -193,8 +222,7 @@ def sum_out(expr: sp.Expr, ranges) -> sp.Expr:
         groups.setdefault(tuple(pending), []).append(term)
     total = sum((sp.Sum(sp.factor_terms(sp.Add(*ts)), *p) if p else sp.Add(*ts)
                  for p, ts in groups.items()), sp.S.Zero)
-    total = total.replace(lambda e: isinstance(e, sp.Sum) and not any(
-        e.function.has(v) for v, *_ in e.limits), lambda e: e.doit())  # Σ_k 1 = B
+    total = rewrite(total, (CONSTANT_SUM,), rounds=1)  # Σ_k 1 = B
     total = total.replace(_branch_free_of_index, _sum_per_branch)
     return sp.factor_terms(merge_sums(sp.factor_terms(total)))
 

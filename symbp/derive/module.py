@@ -24,7 +24,7 @@ import sympy as sp
 from ..names import OUTPUT, UPSTREAM
 from ..spec import Module, Tensor, indices
 from .result import Derived
-from .index import canonical_sums, check_structure, in_range, sum_out
+from .index import CONSTANT_SUM, canonical_sums, check_structure, in_range, rewrite, sum_out
 
 _INPUT_INDEX_POOL = "c j l p q s u v"
 
@@ -293,8 +293,7 @@ def _output_form_all_indices(module: Module, jac: sp.Expr) -> sp.Expr | None:
     y = OUTPUT.base
     value = solution.xreplace({Y: y[module.index]}).xreplace(dict(zip(module.index, wilds)))
     rewritten = canonical_sums(sp.expand(jac.replace(x.base[wilds], value)))
-    rewritten = rewritten.replace(lambda e: isinstance(e, sp.Sum) and not any(
-        e.function.has(v) for v, *_ in e.limits), lambda e: e.doit())
+    rewritten = rewrite(rewritten, (CONSTANT_SUM,), rounds=1)
     rewritten = sp.factor_terms(sp.expand(_drop_vanishing_sums(module, rewritten)))
     return None if rewritten.has(x.base) else rewritten
 
