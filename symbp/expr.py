@@ -318,12 +318,17 @@ class _Builder:
             dims = tuple(d for a, d in enumerate(t.dims) if a not in axes)
         return limits, idx, dims
 
-    def reduce(self, node, name):
+    def _axis_call(self, node, name, allowed: dict) -> dict:
+        """The checks every ``f(e, axis=…)`` shares; its options with their defaults."""
         if self.elementwise:
             self.error(node, f"{name}() is not allowed in an elementwise expression")
         if len(node.args) != 1:
-            self.error(node, f"{name}() takes 1 argument (and axis=, keepdims=)")
-        opts = self.options(node, name, {"axis": None, "keepdims": False})
+            extra = "axis=, keepdims=" if "keepdims" in allowed else "axis="
+            self.error(node, f"{name}() takes 1 argument (and {extra})")
+        return self.options(node, name, allowed)
+
+    def reduce(self, node, name):
+        opts = self._axis_call(node, name, {"axis": None, "keepdims": False})
         t = self.build(node.args[0])
         if not t.idx:
             if opts["axis"] is not None:
@@ -338,12 +343,8 @@ class _Builder:
 
     def along_axis(self, node, name):
         """softmax, log_softmax, logsumexp over ``axis`` (default the last)."""
-        if self.elementwise:
-            self.error(node, f"{name}() is not allowed in an elementwise expression")
-        if len(node.args) != 1:
-            self.error(node, f"{name}() takes 1 argument (and axis=)")
         allowed = {"axis": -1, "keepdims": False} if name == "logsumexp" else {"axis": -1}
-        opts = self.options(node, name, allowed)
+        opts = self._axis_call(node, name, allowed)
         t = self.build(node.args[0])
         axes = self.axes(node, name, t, opts["axis"])
         bound = {t.idx[a]: self.fresh() for a in axes if t.dims[a] != KEPT}

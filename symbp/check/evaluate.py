@@ -14,7 +14,9 @@ numpy, or in mpmath at a chosen precision (object arrays).
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
+import operator
 from dataclasses import dataclass, field
 
 import mpmath
@@ -207,17 +209,11 @@ def _as_real(a, be):
 
 
 def _sum(arrays):
-    out = arrays[0]
-    for a in arrays[1:]:
-        out = out + a
-    return out
+    return functools.reduce(operator.add, arrays)
 
 
 def _prod(arrays):
-    out = arrays[0]
-    for a in arrays[1:]:
-        out = out * a
-    return out
+    return functools.reduce(operator.mul, arrays)
 
 
 def _cond(c, env: Env) -> _V:

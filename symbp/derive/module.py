@@ -54,13 +54,9 @@ class InputDerivation:
 class Derivation(Derived):
     """A module's derivation: the steps for each differentiable input."""
 
-    kind = "module"
+    kind, subject_field = "module", "module"
     module: Module
     steps: dict[str, InputDerivation]
-
-    @property
-    def subject(self) -> Module:
-        return self.module
 
     @property
     def vjp(self) -> dict[str, sp.Expr]:

@@ -18,17 +18,13 @@ from .result import Derived
 class NetworkDerivation(Derived):
     """The derivations of a graph's modules and the chain rule that connects them."""
 
-    kind = "network"
+    kind, subject_field = "network", "graph"
     graph: Graph
     order: tuple[str, ...]
     shapes: dict
     modules: dict[str, Derivation]
     needs_grad: frozenset
     consumers: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
-
-    @property
-    def subject(self) -> Graph:
-        return self.graph
 
     @property
     def leaves(self) -> list[str]:

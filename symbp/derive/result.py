@@ -12,12 +12,13 @@ from typing import ClassVar
 class Derived:
     """Base of :class:`Derivation`, :class:`RuleDerivation` and :class:`NetworkDerivation`."""
 
-    kind: ClassVar[str] = ""  # "module" | "rule" | "network"
+    kind: ClassVar[str] = ""     # "module" | "rule" | "network"
+    subject_field: ClassVar[str] = ""  # the field holding what was derived
 
     @property
     def subject(self):
         """What was derived: a ``Module``, an ``UpdateRule`` or a ``Graph``."""
-        raise NotImplementedError
+        return getattr(self, self.subject_field)
 
     @property
     def name(self) -> str:

@@ -19,16 +19,12 @@ class RuleDerivation(Derived):
     substituted; ``decay_form`` is the ``w`` update collected in ``w_i`` (weight decay).
     """
 
-    kind = "rule"
+    kind, subject_field = "rule", "rule"
     rule: UpdateRule
     penalty_grad: sp.Expr
     loss_grad: sp.Expr
     updates: tuple[tuple[str, sp.Expr], ...]
     decay_form: sp.Expr | None
-
-    @property
-    def subject(self) -> UpdateRule:
-        return self.rule
 
     @property
     def vjp(self) -> dict[str, sp.Expr]:

@@ -463,6 +463,9 @@ def check_matrix_form(d: Derivation, name: str, expr: sp.MatrixExpr, display: di
 
 
 # -- LaTeX ----------------------------------------------------------------------------------------
+OPERATORS = {"DiagMatrix": "diag", "OneHotOf": "onehot", "Pick": "pick"}  # printed as operators
+
+
 class MatrixLatex(IndexLatex):
     """Matrix expressions in the notes' notation: ``\\odot`` for the entrywise product, ``^\\top``,
     ``\\mathbf{1}_n`` for a column of ones, a function applied entry by entry written as the
@@ -524,14 +527,12 @@ class MatrixLatex(IndexLatex):
         return self._print(sp.Piecewise((Shown(self._print(a)), cond.fn.expr.xreplace(shown)),
                                         (Shown(self._print(b)), True)))
 
-    def _print_DiagMatrix(self, expr):
-        return rf"\operatorname{{diag}}\left({self._print(expr.args[0])}\right)"
+    def _operator(self, expr):
+        """``\\operatorname{name}(args)`` for the matrices :data:`OPERATORS` names."""
+        args = ", ".join(self._print(a) for a in expr.args if isinstance(a, sp.MatrixExpr))
+        return rf"\operatorname{{{OPERATORS[type(expr).__name__]}}}\left({args}\right)"
 
-    def _print_OneHotOf(self, expr):
-        return rf"\operatorname{{onehot}}\left({self._print(expr.args[0])}\right)"
-
-    def _print_Pick(self, expr):
-        return rf"\operatorname{{pick}}\left({self._print(expr.args[0])}, {self._print(expr.args[1])}\right)"
+    _print_DiagMatrix = _print_OneHotOf = _print_Pick = _operator
 
     def _group(self, mat, in_product: bool = False) -> str:
         """``mat`` as a factor: parenthesised unless it is atomic (in a matrix product, a product
