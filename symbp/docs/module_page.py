@@ -7,6 +7,8 @@ PyTorch, the numeric check, the generated code, exercises.
 """
 from __future__ import annotations
 
+import sympy as sp
+
 from ..codegen.kernel import build_kernel
 from ..derive import Derivation, subgradients
 from .blocks import Writer
@@ -167,9 +169,11 @@ def _kinks(w: Writer, d):
     for cond, rule in kinks:
         if rule == "sign0":
             w.para("kinks.sign0", arg=latex(cond, names))
-        else:
-            w.para(f"kinks.{rule}", lhs=latex(cond.lhs, names), rhs=latex(cond.rhs, names),
-                   cond=latex(cond, names))
+        else:  # the varying side first, as the formulas write the condition
+            lhs, rhs = cond.lhs, cond.rhs
+            if not lhs.has(sp.Indexed) and rhs.has(sp.Indexed):
+                lhs, rhs = rhs, lhs
+            w.para(f"kinks.{rule}", lhs=latex(lhs, names), rhs=latex(rhs, names), cond=latex(cond, names))
 
 
 def claim_blocks(w: Writer, name: str, d):
