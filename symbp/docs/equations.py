@@ -44,6 +44,14 @@ class Equation:
         return replace(self, tex=tex)
 
 
+ROW_GAP = "6pt"  # between the rows of an ``aligned`` display: stacked fractions need air
+
+
+def aligned(rows: list[str]) -> str:
+    """Rows of one display, aligned at their ``&``, with a gap between rows."""
+    return r"\begin{aligned}" + rf" \\[{ROW_GAP}] ".join(rows) + r"\end{aligned}"
+
+
 def rel_error(a, b) -> float:
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if a.shape != b.shape or not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):

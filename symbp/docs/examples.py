@@ -41,6 +41,27 @@ def number(v: float) -> str:
     return "0" if text in ("-0", "0") else text
 
 
+MINUS = "\u2212"  # the minus sign of prose (a hyphen is not a minus)
+
+
+def with_minus(text: str) -> str:
+    """A number written for prose: a real minus sign instead of the hyphen (``−99.98``)."""
+    return MINUS + text[1:] if text.startswith("-") else text
+
+
+def significant(v: float, digits: int) -> str:
+    """``v`` with ``digits`` significant digits, trailing zeros kept (``0.0340``, ``1.88``, ``143``),
+    a real minus sign, ``∞`` for infinities: the numbers of one table column read alike."""
+    v = float(v)
+    if not np.isfinite(v):
+        return "∞" if v > 0 else MINUS + "∞"
+    if v == 0:
+        return "0"
+    if abs(v) >= 10 ** (digits - 1):  # no digit after the point, and no integer digit dropped
+        return with_minus(f"{v:.0f}")
+    return with_minus(f"{v:#.{digits}g}".rstrip("."))  # '#': trailing zeros kept
+
+
 def param_text(v: float) -> str:
     """A parameter as written in code (``1e-05``, ``0.5``)."""
     return f"{float(v):g}"

@@ -11,13 +11,14 @@ Solutions are folded on the web (``<details>``) and collected in an answers sect
 """
 from __future__ import annotations
 
+import re
 import shlex
 from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
 
-from .equations import Equation, rel_error
+from .equations import Equation, aligned, rel_error
 from .examples import EXAMPLES, example_point, number
 from .latex import IndexLatex, display_names, latex
 
@@ -84,34 +85,146 @@ DERIVE = {
 
 
 # -- the by-hand exercise -------------------------------------------------------------------------
-class NumberLatex(IndexLatex):
-    """Numbers substituted into a formula, ``·`` between factors, negatives in parentheses."""
+ROW_WIDTH = 60  # characters of plain math per row of a long by-hand answer (then it breaks)
 
-    def __init__(self, values: dict[str, str]):
+
+def number_tex(v: float) -> str:
+    """A value in a formula: a short decimal, or ``m \\cdot 10^{e}`` (``10^{-5}``) when four
+    places would round it to 0."""
+    v = float(v)
+    if v == 0 or round(v, 4) != 0:
+        return number(v)
+    exponent = int(np.floor(np.log10(abs(v))))
+    mantissa = number(v / 10.0 ** exponent)
+    power = f"10^{{{exponent}}}"
+    return power if mantissa == "1" else f"-{power}" if mantissa == "-1" else rf"{mantissa} \cdot {power}"
+
+
+class NumberLatex(IndexLatex):
+    """Numbers substituted into a formula, ``·`` between factors, negatives in parentheses;
+    ``varying``: the placeholders that stand for array elements (written first in a comparison)."""
+
+    def __init__(self, values: dict[str, str], varying=frozenset()):
         super().__init__({k: (f"\\left({v}\\right)" if v.startswith("-") else v) for k, v in values.items()})
         self._settings["mul_symbol_latex"] = r" \cdot "
+        self.varying = frozenset(varying)
+
+    def _varies(self, expr) -> bool:
+        return any(s.name in self.varying for s in expr.free_symbols)
 
 
-def substituted(expr, env: dict, at: dict, sizes: dict) -> str:
+@dataclass(frozen=True)
+class Substituted:
+    """An expression with every value replaced by a placeholder symbol ``v0, v1, …``."""
+
+    expr: sp.Expr
+    shown: dict          # placeholder name -> the number as printed
+    values: dict         # placeholder symbol -> float
+    varying: frozenset   # placeholders of array elements
+
+    def printer(self) -> "NumberLatex":
+        return NumberLatex(self.shown, self.varying)
+
+    def value(self, expr=None) -> float:
+        return float((self.expr if expr is None else expr).xreplace(self.values))
+
+
+def substitute(expr, env: dict, at: dict, sizes: dict) -> Substituted:
     """``expr`` with its free indices at ``at``, its sums written out and every array element,
-    statistic and parameter replaced by its value (short decimals)."""
+    statistic and parameter replaced by a placeholder for its value."""
     by_name = {s.name: s for s in expr.free_symbols if isinstance(s, sp.Symbol)}
     fixed = {by_name[k]: v for k, v in {**at, **sizes}.items() if k in by_name}
     e = expr.xreplace(fixed).doit()
-    values, names = {}, {}
+    values, shown, numeric, varying = {}, {}, {}, set()
     for ix in sorted(e.atoms(sp.Indexed), key=str):
         arr = np.asarray(env[str(ix.base.label)])
         sym = sp.Symbol(f"v{len(values)}")
-        values[ix], names[sym.name] = sym, number(arr[tuple(int(i) for i in ix.indices)])
+        values[ix], numeric[sym] = sym, float(arr[tuple(int(i) for i in ix.indices)])
+        shown[sym.name] = number_tex(numeric[sym])
+        varying.add(sym.name)
     for s in sorted(e.free_symbols - set(values), key=str):
         if isinstance(s, sp.Symbol) and s.name in env and np.ndim(env[s.name]) == 0:
             sym = sp.Symbol(f"v{len(values)}")
-            values[s], names[sym.name] = sym, number(env[s.name])
-    return NumberLatex(names).doprint(e.xreplace(values))
+            values[s], numeric[sym] = sym, float(env[s.name])
+            shown[sym.name] = number_tex(numeric[sym])
+    return Substituted(e.xreplace(values), shown, numeric, frozenset(varying))
+
+
+def substituted(expr, env: dict, at: dict, sizes: dict) -> str:
+    """:func:`substitute`, printed."""
+    sub = substitute(expr, env, at, sizes)
+    return sub.printer().doprint(sub.expr)
+
+
+def resolve_cases(sub: Substituted):
+    """Each case distinction replaced by the case that holds at these numbers: the expression and
+    the conditions that chose the cases (an ``otherwise`` case: the earlier conditions negated)."""
+    chosen = []
+
+    def pick(pw):
+        earlier = []
+        for value, cond in pw.args:
+            holds = cond is sp.true or bool(cond.xreplace(sub.values))
+            if holds:
+                taken = cond if cond is not sp.true else sp.And(*[sp.Not(c) for c in earlier])
+                if taken is not sp.true:
+                    chosen.append(taken)
+                return value
+            earlier.append(cond)
+        raise ValueError(f"no case of {pw} holds")
+    expr = sub.expr.replace(lambda e: isinstance(e, sp.Piecewise), pick)
+    return expr, chosen
+
+
+def _plain_width(tex: str) -> int:
+    """Roughly how wide ``tex`` prints, in characters (a fraction counts its wider part)."""
+    tex = re.sub(r"\\(left|right)\b|\\[,:;!]|\s+", "", tex)
+    for _ in range(4):
+        tex = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}",
+                     lambda m: max(m.group(1), m.group(2), key=len), tex)
+    tex = re.sub(r"\\[A-Za-z]+", "x", tex)
+    return len(tex.replace("{", "").replace("}", ""))
+
+
+def _terms(expr) -> list:
+    """The terms of a sum in the order the printer writes them: positive first."""
+    if not isinstance(expr, sp.Add):
+        return [expr]
+    terms = list(expr.as_ordered_terms())
+    return [t for t in terms if not t.could_extract_minus_sign()] + \
+        [t for t in terms if t.could_extract_minus_sign()]
+
+
+def _rows(expr, printer) -> list[str]:
+    """``expr`` as one row, or as several (whole terms of its sum per row) when it is too wide."""
+    whole = printer.doprint(expr)
+    if _plain_width(whole) <= ROW_WIDTH or not isinstance(expr, sp.Add):
+        return [whole]
+    rows, current = [], ""
+    for k, t in enumerate(_terms(expr)):
+        if k == 0:
+            part = printer.doprint(t)
+        elif t.could_extract_minus_sign():
+            negated = printer.doprint(-t)
+            part = f"- \\left({negated}\\right)" if isinstance(-t, sp.Add) else f"- {negated}"
+        else:
+            part = f"+ {printer.doprint(t)}"
+        if current and _plain_width(current + part) > ROW_WIDTH:
+            rows.append(current)
+            current = ""
+        current = f"{current} {part}".strip()
+    rows.append(current)
+    return rows
 
 
 def by_hand_equation(d, f) -> Equation:
-    """The first entry of the first input's gradient at the worked example, numbers substituted."""
+    return by_hand_answer(d, f)[0]
+
+
+def by_hand_answer(d, f) -> tuple[Equation, bool]:
+    """The first entry of the first input's gradient at the worked example, numbers substituted.
+    When that is too wide for a line: only the case of the formula that holds there, and the sum
+    broken over aligned rows."""
     p = example_point(d)
     name = next(iter(d.steps))
     step = d.steps[name]
@@ -119,10 +232,27 @@ def by_hand_equation(d, f) -> Equation:
     value = p.vjp_value(step.vjp, name).reshape(-1)[0]
     code = p.code_backward()[name].reshape(-1)[0]
     element = latex(step.input.base[tuple(0 for _ in step.index)], display_names(d.module))
-    tex = (rf"\frac{{\partial C}}{{\partial {element}}} = "
-           rf"{substituted(step.vjp, p.env, at, p.sizes)} = {number(value)}")
-    return Equation(tex, (step.vjp,), "the generated numpy backward at the worked example",
-                    rel_error(value, code))
+    sub = substitute(step.vjp, p.env, at, p.sizes)
+    printer = sub.printer()
+    expr, cases = sub.expr, []
+    if _plain_width(printer.doprint(expr)) > ROW_WIDTH:  # too wide: only the case that holds
+        expr, cases = resolve_cases(sub)
+    rows = _rows(expr, printer)
+    lhs = rf"\frac{{\partial C}}{{\partial {element}}}"
+    result = number(value)
+    if cases:
+        condition = printer.doprint(sp.And(*cases))
+        result += rf" \qquad \left(\text{{for}}\: {condition}\right)"
+    if len(rows) == 1:
+        tex = f"{lhs} = {rows[0]} = {result}"
+    else:
+        lines = [f"{lhs} &= {rows[0]}"] + [rf"&\quad {r}" for r in rows[1:]] + [f"&= {result}"]
+        tex = aligned(lines)
+    shown_error = rel_error(sub.value(expr), code)
+    holds = all(bool(c.xreplace(sub.values)) for c in cases)
+    return Equation(tex, (step.vjp,), "the generated numpy backward at the worked example (the "
+                    "formula, and the numbers shown)",
+                    max(rel_error(value, code), shown_error) if holds else float("inf")), bool(cases)
 
 
 # -- blocks ---------------------------------------------------------------------------------------
@@ -138,8 +268,9 @@ def exercise_blocks(w, d, f=None):
     if by_hand:
         first = next(iter(d.steps))
         with w.group("exercise", "ex.byhand.q", level=number_, x=f.inputs[first].symbol):
-            w.math(by_hand_equation(d, f))
-            w.para("ex.byhand.a")
+            eq, one_case = by_hand_answer(d, f)
+            w.math(eq)
+            w.para("ex.byhand.a_case" if one_case else "ex.byhand.a")
         number_ += 1
     if name in DERIVE:
         answer = DERIVE[name]

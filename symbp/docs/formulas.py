@@ -17,9 +17,9 @@ from ..codegen.kernel import build_kernel
 from ..derive import Derivation
 from ..derive.index import sum_out
 from ..names import OUTPUT, UPSTREAM
-from .equations import Equation, rel_error
+from .equations import Equation, aligned, rel_error
 from .latex import PARAM_LATEX, display_names, latex
-from .matrix import NoMatrixForm, bookkeeping, check_matrix_form, matrix_form
+from .matrix import NoMatrixForm, bookkeeping, check_matrix_form, evaluate, matrix_form
 from .matrix import matrix_latex
 from .points import ModulePoint
 
@@ -57,10 +57,6 @@ def element(base_latex: str, idx) -> str:
     return f"{base_latex}_{{{''.join(subs) if all(len(s) == 1 for s in subs) else ','.join(subs)}}}"
 
 
-def _aligned(rows: list[str]) -> str:
-    return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
-
-
 def combined(tex: str, parts: list[Equation]) -> Equation:
     """One display made of several checked parts: the worst error stands for all."""
     return Equation(tex, tuple(o for p in parts for o in p.shown),
@@ -78,7 +74,7 @@ def module_formulas(d: Derivation, report) -> ModuleFormulas:
     stats = None
     if m.statistics:
         rows = [rf"{latex(st.base[st.index], names)} &= {latex(st.expr, names)}" for st in m.statistics]
-        stats = Equation(_aligned(rows), tuple(st.expr for st in m.statistics),
+        stats = Equation(aligned(rows), tuple(st.expr for st in m.statistics),
                          "the forward with these statistics against the generated numpy forward",
                          forward.error)
     kernel = build_kernel(d)
@@ -129,7 +125,7 @@ def _through_statistics(d, point, name, names, dy, x_el):
                     rf"&= {latex(expr, names)}")
         parts.append(point.derivative("", expr, name, of=stat_name,
                                       free_out=point.free(st.index, st.dims)))
-    through = combined(_aligned(rows), parts)
+    through = combined(aligned(rows), parts)
     direct = point.derivative(rf"\left.{dy}\right|_{{\text{{direct}}}} = {latex(step.direct, names)}",
                               step.direct, name, of="direct")
     g_el = UPSTREAM.base[m.index]
@@ -171,20 +167,25 @@ def matrix_values(expr, arrays: dict) -> np.ndarray:
 
 
 def _linear_key(d, formulas, names):
+    """The three VJPs in matrix form with the symbolic sizes ``B``, ``n``, ``m`` (as the matrix forms
+    below them write them), evaluated at the worked point's sizes against the generated backward."""
     p = formulas.point
-    B, n, m = (p.sizes[k] for k in ("B", "n", "m"))
+    B, n, m = (sp.Symbol(k, integer=True, positive=True) for k in ("B", "n", "m"))
     G, X, W = sp.MatrixSymbol("G", B, m), sp.MatrixSymbol("x", B, n), sp.MatrixSymbol("W", m, n)
     ones = sp.OneMatrix(B, 1)
     grads = p.code_backward()
-    arrays = {G: p.g, X: p.inputs["x"], W: p.inputs["W"]}
+    values = {"G": p.g, "x": p.inputs["x"], "W": p.inputs["W"]}
+    sizes = {B: p.sizes["B"], n: p.sizes["n"], m: p.sizes["m"]}
     rows, parts = [], []
     for lhs, expr, name in ((r"\frac{\partial C}{\partial x}", G * W, "x"),
                             (r"\frac{\partial C}{\partial W}", G.T * X, "W"),
-                            (r"\frac{\partial C}{\partial b}", G.T * ones, "b")):
-        err = rel_error(matrix_values(expr, arrays).reshape(grads[name].shape), grads[name])
+                            (r"\frac{\partial C}{\partial b}", ones.T * G, "b")):
+        got = evaluate(expr, values, sizes)
+        err = rel_error(got.reshape(grads[name].shape), grads[name]) if got.size == grads[name].size \
+            else float("inf")
         rows.append(f"{lhs} &= {matrix_latex(expr)}")
         parts.append(Equation("", (expr,), "the generated numpy backward", err))
-    return [combined(_aligned(rows), parts)]
+    return [combined(aligned(rows), parts)]
 
 
 def _softmax_key(d, formulas, names):

@@ -17,6 +17,8 @@ PARAM_LATEX = {"lr": r"\eta", "mu": r"\mu", "beta1": r"\beta_1", "beta2": r"\bet
                "eps": r"\epsilon", "alpha": r"\alpha", "grad": r"\frac{\partial C}{\partial w}"}
 
 
+ORDERINGS = (sp.StrictLessThan, sp.LessThan, sp.StrictGreaterThan, sp.GreaterThan)
+
 # the words of a case distinction, per language ("x for x >= 0, 0 otherwise")
 CASE_WORDS = {"en": ("for", "otherwise"), "vi": ("nếu", "ngược lại")}
 
@@ -29,11 +31,34 @@ class IndexLatex(LatexPrinter):
         self.names = {**LATEX_NAMES, **PARAM_LATEX, **(names or {})}
         self.case_for, self.case_else = CASE_WORDS[lang]
 
+    def doprint(self, expr):
+        self._whole = expr
+        return super().doprint(expr)
+
     def _print_Piecewise(self, expr):
+        """The cases in a brace; in parentheses when the cases are only part of the expression (a
+        term of a sum, a factor), so that what follows the brace is not read as part of a case."""
         rows = [rf"{self._print(e)} & \text{{{self.case_for}}}\: {self._print(c)}"
                 if c is not sp.true else rf"{self._print(e)} & \text{{{self.case_else}}}"
                 for e, c in expr.args]
-        return r"\begin{cases} " + r" \\".join(rows) + r" \end{cases}"
+        text = r"\begin{cases} " + r" \\".join(rows) + r" \end{cases}"
+        return text if expr is getattr(self, "_whole", None) else rf"\left({text}\right)"
+
+    def _needs_mul_brackets(self, expr, first=False, last=False) -> bool:
+        if isinstance(expr, sp.Piecewise):  # it brackets itself
+            return False
+        return super()._needs_mul_brackets(expr, first=first, last=last)
+
+    def _varies(self, expr) -> bool:
+        """Whether ``expr`` holds an array element (the side of a comparison written first)."""
+        return expr.has(sp.Indexed)
+
+    def _print_Relational(self, expr):
+        r"""One orientation on every page: the varying side first (``\sigma_{i} > \epsilon``,
+        ``x_{i} \geq 0``), whichever way SymPy holds the comparison."""
+        if isinstance(expr, ORDERINGS) and not self._varies(expr.lhs) and self._varies(expr.rhs):
+            expr = expr.reversed
+        return super()._print_Relational(expr)
 
     def _name(self, name: str) -> str:
         if name in self.names:

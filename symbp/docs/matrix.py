@@ -521,11 +521,19 @@ class MatrixLatex(IndexLatex):
             return rf"\mathbb{{1}}\left[{self._print(body)}\right]"
         return self._print(body)
 
+    def _varies(self, expr) -> bool:
+        return super()._varies(expr) or any(isinstance(s, Shown) for s in expr.atoms(sp.Symbol)) \
+            or expr.has(sp.MatrixSymbol)
+
     def _print_Select(self, expr):
+        """Cases, bracketed unless the selection is the whole expression (see ``_print_Piecewise``)."""
         cond, a, b = expr.args
         shown = {v: Shown(self._group(m)) for v, m in zip(cond.fn.variables, cond.mats)}
-        return self._print(sp.Piecewise((Shown(self._print(a)), cond.fn.expr.xreplace(shown)),
-                                        (Shown(self._print(b)), True)))
+        cases = sp.Piecewise((Shown(self._print(a)), cond.fn.expr.xreplace(shown)),
+                             (Shown(self._print(b)), True))
+        if expr is self._whole:
+            self._whole = cases
+        return self._print(cases)
 
     def _operator(self, expr):
         """``\\operatorname{name}(args)`` for the matrices :data:`OPERATORS` names."""
@@ -539,7 +547,7 @@ class MatrixLatex(IndexLatex):
         of matrices alone is atomic too: the product is associative)."""
         text = self._print(mat)
         atomic = isinstance(mat, (sp.MatrixSymbol, sp.Transpose, sp.OneMatrix, sp.HadamardPower,
-                                  OneHotOf, Pick, Entrywise))
+                                  OneHotOf, Pick, Entrywise, Select))  # a Select brackets itself
         plain_product = isinstance(mat, sp.MatMul) and all(isinstance(a, sp.MatrixExpr) for a in mat.args)
         return text if atomic or (in_product and plain_product) else rf"\left({text}\right)"
 

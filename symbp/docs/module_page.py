@@ -7,6 +7,8 @@ PyTorch, the numeric check, the generated code, exercises.
 """
 from __future__ import annotations
 
+import sympy as sp
+
 from ..codegen.kernel import build_kernel
 from ..derive import Derivation, subgradients
 from .blocks import Writer
@@ -16,7 +18,7 @@ from .exercises import exercise_blocks
 from .formulas import element, module_formulas
 from .latex import display_names, latex
 from .notation import notation_blocks
-from .report import fmt_bound
+from .report import fmt_bound, fmt_bound_text
 from .torch_check import torch_blocks
 
 
@@ -91,6 +93,8 @@ def _figures(w: Writer, name: str, figures: dict):
         w.figure(figures["activation"], "fig.activation", title=w.s.get(f"title.{name}", name))
     for extra in ("sigmoid", "softplus"):
         if extra in figures:
+            if f"fig.{extra}.intro" in w.s:  # what the plot is, before it
+                w.para(f"fig.{extra}.intro")
             w.figure(figures[extra], f"fig.{extra}")
     if "vanishing" in figures:
         w.heading("title.vanishing", level=3)
@@ -106,10 +110,11 @@ def _input_steps(w: Writer, d, f, name: str):
     out = f.output
     w.heading("h.input", level=3, x=fi.symbol)
     w.heading("h.partial", level=4)
-    w.para("partial.intro" if m.index else "partial.intro_scalar", x=fi.element, name=name, y=out)
     if fi.partial is not None:
+        w.para("partial.intro" if m.index else "partial.intro_scalar", x=fi.element, name=name, y=out)
         w.math(fi.partial)
-    else:
+    else:  # through the statistics: the deltas are in the formulas after ``partial.through``
+        w.para("partial.intro_statistics", x=fi.element, name=name)
         w.para("partial.through")
         w.math(fi.through)
         w.para("partial.direct")
@@ -164,9 +169,11 @@ def _kinks(w: Writer, d):
     for cond, rule in kinks:
         if rule == "sign0":
             w.para("kinks.sign0", arg=latex(cond, names))
-        else:
-            w.para(f"kinks.{rule}", lhs=latex(cond.lhs, names), rhs=latex(cond.rhs, names),
-                   cond=latex(cond, names))
+        else:  # the varying side first, as the formulas write the condition
+            lhs, rhs = cond.lhs, cond.rhs
+            if not lhs.has(sp.Indexed) and rhs.has(sp.Indexed):
+                lhs, rhs = rhs, lhs
+            w.para(f"kinks.{rule}", lhs=latex(lhs, names), rhs=latex(rhs, names), cond=latex(cond, names))
 
 
 def claim_blocks(w: Writer, name: str, d):
@@ -183,7 +190,7 @@ def claim_blocks(w: Writer, name: str, d):
 def check_blocks(w: Writer, report, intro: str = "check.intro"):
     """One sentence with the verdict; the method and the table folded."""
     w.heading("h.check")
-    worst = fmt_bound(report.max_rel_error)
+    worst = fmt_bound_text(report.max_rel_error)
     w.para("check.summary" if report.ok else "check.summary_failed", n=len(report.checks), worst=worst)
     rows = [[f"`{c.input}`", f"`{c.kind}`", c.size.replace(" ", ", "), fmt_bound(c.max_rel_error),
              f"{c.tolerance:.0e}", w.s["check.pass"] if c.ok else w.s["check.fail"]]

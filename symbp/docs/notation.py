@@ -40,15 +40,31 @@ def notation_blocks(w, d, f):
     for st in m.statistics:
         row(latex(st.base[st.index], names), f"notation.stat.{st.name}", f"${' '.join(st.dims)}$")
     for p in m.params:
-        row(PARAM_LATEX.get(p.name, p.name), f"notation.param.{p.name}", "$1$", default=p.default)
+        row(PARAM_LATEX.get(p.name, p.name), _param_key(w, m.name, p.name), "$1$", default=p.default)
     out_idx = ", ".join(str(i) for i in m.index)
     in_idx = sorted({str(i) for s in d.steps.values() for i in s.index}, key=lambda n: "cjlpqsuv".find(n))
     if out_idx:
         row(out_idx, "notation.out_index", "—")
+    else:  # a scalar: the indices of its sum over the elements (``\sum_{bi}``) are named instead
+        summed = _outer_sum_indices(m.forward)
+        if summed:
+            row(", ".join(summed), "notation.sum_index", "—")
     row(", ".join(in_idx), "notation.in_index", "—")
     if any(s.partial.has(sp.KroneckerDelta) for s in d.steps.values()):
         row(r"\delta_{ij}", "notation.delta", "—")
     _table(w, rows, en_rows)
+
+
+def _outer_sum_indices(expr) -> list[str]:
+    """The summation indices of the outermost sums of ``expr`` (not those of a sum inside one)."""
+    sums = list(expr.atoms(sp.Sum))
+    outer = [s for s in sums if not any(s != t and t.function.has(s) for t in sums)]
+    found = []
+    for s in outer:
+        for v, *_ in reversed(s.limits):  # as the printer writes them, \sum_{bi}
+            if str(v) not in found:
+                found.append(str(v))
+    return found
 
 
 def rule_notation_blocks(w, rd):
@@ -65,13 +81,20 @@ def rule_notation_blocks(w, rd):
     if rule.penalty != 0:
         row("R(w)", "notation.rule.R")
     for p in rule.params:
-        row(PARAM_LATEX.get(p.name, p.name), f"notation.param.{p.name}", default=p.default)
+        row(PARAM_LATEX.get(p.name, p.name), _param_key(w, rule.name, p.name), default=p.default)
     for s in rule.state:
         row(latex(sp.IndexedBase(s)[sp.Symbol("i")]), f"notation.rule.state.{s}")
     if rule.counter:
         row(rule.counter, "notation.rule.counter")
     w.heading("notation.title")
     w.table(["notation.col.symbol", "notation.col.meaning"], rows)
+
+
+def _param_key(w, owner: str, name: str) -> str:
+    """A parameter's meaning: the page's own (``notation.param.adam.eps``) where one parameter
+    name means different things on different pages, else the shared one."""
+    own = f"notation.param.{owner}.{name}"
+    return own if own in w.s else f"notation.param.{name}"
 
 
 def _table(w, rows, en_rows):

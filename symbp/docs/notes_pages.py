@@ -22,15 +22,12 @@ from ..derive import derive
 from ..expr import module
 from ..graph import graph
 from .blocks import Writer
-from .equations import Equation, derivative_samples, from_report, rel_error, scalar_samples, shapes_conform
+from .equations import (Equation, aligned, derivative_samples, from_report, rel_error, scalar_samples,
+                        shapes_conform)
 from .examples import array_text, number
 from .exercises import exercise_blocks
 from .formulas import combined, matrix_latex, matrix_values
 from .module_page import check_blocks, key_result
-
-
-def _aligned(rows):
-    return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
 
 
 # -- the notes' example: ȳ = G(x, w), C(y, ȳ) -------------------------------------------------------
@@ -122,6 +119,10 @@ def chain_rule_blocks(lang: str, figure: str) -> list:
     w.para("chain_rule.data_dependent")
     exercise_blocks(w, "chain_rule")
     return w.blocks
+
+
+# how the drawing writes the notes' values, as the page does (mathtext): x, y, ȳ, and the weights w
+NOTES_SHOWN = {"x": "x", "y": "y", "ybar": r"\bar{y}", "W": "w"}
 
 
 def chain_rule_edges() -> dict:
@@ -229,7 +230,7 @@ def network_chain(d, report) -> Equation:
             pairs.append((lhs, sp.MatMul(row, jac)))
             rows.append(rf"{matrix_latex(lhs)} &\mathrel{{+}}= {matrix_latex(row)}\,{matrix_latex(jac)}"
                         rf"\quad (1\times {N}) = (1\times {M})({M}\times {N})")
-    return combined(_aligned(rows), [shapes_conform("", *pairs), from_report("", (), report)])
+    return combined(aligned(rows), [shapes_conform("", *pairs), from_report("", (), report)])
 
 
 def network_blocks(d, report, lang: str, figure: str) -> list:
@@ -282,10 +283,14 @@ def kaiming_formulas() -> dict[str, Equation]:
     xn = rng.normal(0.5, 1.0, (samples, n))
     general = float(k.var_general.subs({g["n"]: n, g["sigma_w"]: 0.3, g["E[x^2]"]: ex2}))
     var_w = sp.Symbol("Var(w)", positive=True)
-    shown = k.var_general.subs(g["sigma_w"] ** 2, var_w)
+    # in the conventional order n · Var(w) · E[x²], the same product as the derivation's
+    shown = sp.Mul(g["n"], var_w, g["E[x^2]"], evaluate=False)
+    if sp.simplify(shown.doit().subs(var_w, g["sigma_w"] ** 2) - k.var_general) != 0:
+        raise AssertionError(f"Var(y): {shown} is not the derivation's {k.var_general}")
     out["general"] = Equation(
-        r"\mathrm{Var}(y) = " + sp.latex(shown, symbol_names={g["E[x^2]"]: r"\mathbb{E}[x^2]",
-                                                              var_w: r"\mathrm{Var}(w)"}),
+        r"\mathrm{Var}(y) = " + sp.latex(shown, order="none", mul_symbol=r"\,",
+                                         symbol_names={g["E[x^2]"]: r"\mathbb{E}[x^2]",
+                                                       var_w: r"\mathrm{Var}(w)"}),
         (k.var_general,), "Monte Carlo, n = 5, x of mean 0.5",
         rel_error(np.var((wn * xn).sum(axis=1)), general), tolerance=2e-2)
     z = rng.normal(0.0, 1.5, samples)
@@ -307,9 +312,12 @@ def _kaiming_layer(k) -> Equation:
     z = rng.normal(0.0, sigma, (4000, n))
     W = init(n, n, rng=rng, dtype=np.float64)
     y = np.maximum(z, 0) @ W.T
+    root = sp.Pow(k.weight_variance, sp.Rational(1, 2), evaluate=False)  # sqrt(2/n), as one root
+    if sp.simplify(root.doit() - k.std) != 0:
+        raise AssertionError(f"std(w): {root} is not the derivation's {k.std}")
     tex = (rf"\mathrm{{Var}}(w) = {sp.latex(k.weight_variance)}, \qquad "
-           rf"\mathrm{{std}}(w) = {sp.latex(k.std)} = \sqrt{{2 / n_{{\mathrm{{in}}}}}}")
-    return Equation(tex, (k.weight_variance, k.std),
+           rf"\mathrm{{std}}(w) = {sp.latex(k.std)} = {sp.latex(root)}")
+    return Equation(tex, (k.weight_variance, k.std, root),
                     "one ReLU layer of width 256 with the generated kaiming_normal: Var(y) = σ²",
                     rel_error(np.mean(y ** 2), sigma ** 2), tolerance=5e-2)
 

@@ -23,18 +23,19 @@ from ..networks import mlp_graph
 from ..templating import render
 from ..version import __version__
 from .blocks import Block
-from .figures import (drawing, function_and_derivative, graph_figure, schedules_plot, softplus_curve,
-                      tricks_plot, vanishing_gradients, variance_through_layers)
+from .figures import (drawing, figure_path, function_and_derivative, gradient_norms, graph_figure,
+                      layer_variances, schedules_plot, softplus_curve, tricks_plot, vanishing_plot,
+                      variance_plot)
 from .glossary import glossary_blocks
 from .lang import strings
 from .notebooks import notebook_files
-from .notes_pages import (chain_rule_blocks, chain_rule_edges, dag_blocks, dag_example, kaiming_blocks,
-                          network_blocks, notes_example, schedules_blocks)
+from .notes_pages import (NOTES_SHOWN, chain_rule_blocks, chain_rule_edges, dag_blocks, dag_example,
+                          kaiming_blocks, network_blocks, notes_example, schedules_blocks)
 from .render import answers_tex, page_blocks, page_md, page_tex, tex_text
 from .report import checks_table, fmt_bound
 from .site import Page as SitePage
 from .site import site_files
-from .tricks_page import LEGEND, tricks_blocks, tricks_curves
+from .tricks_page import tricks_blocks, tricks_curves
 
 ACTIVATION_FIGURES = ("relu", "sigmoid", "tanh")
 VIDEO = "https://www.youtube.com/watch?v=d9vdh3b787Y&t={seconds}s"
@@ -64,34 +65,46 @@ def _title(name: str, lang: str, fallback: str = "") -> str:
 
 
 # -- figures -------------------------------------------------------------------------------------
-def figures(items) -> tuple[dict[str, bytes], dict[str, dict[str, str]]]:
-    """Figure files (``figures/*.svg`` and ``tex/figures/*.pdf``), and per module the figures
-    its page shows (key -> SVG path relative to ``output/``)."""
+def figures(items, langs=("en",)) -> tuple[dict[str, bytes], dict[str, dict[str, str]]]:
+    """Figure files (``figures/*.svg`` and ``tex/figures/*.pdf``, the figures with words once per
+    language in ``langs``), and per module the figures its page shows (key -> figure stem). The
+    numbers behind a plot are computed once; only the drawing is repeated per language."""
     files, used = {}, {}
 
-    def add(stem: str, data: dict[str, bytes]):
-        files[f"figures/{stem}.svg"] = data["svg"]
-        files[f"tex/figures/{stem}.pdf"] = data["pdf"]
+    def add(stem: str, data: dict[str, bytes], lang: str = "en"):
+        svg = figure_path(stem, lang)
+        files[svg] = data["svg"]
+        files["tex/" + svg[:-len(".svg")] + ".pdf"] = data["pdf"]
 
     by_name = {d.name: d for d, _ in items}
     for name in ACTIVATION_FIGURES:
         if name in by_name:
             add(f"activation_{name}", function_and_derivative(load_any(by_name[name]), name))
-            used.setdefault(name, {})["activation"] = f"figures/activation_{name}.svg"
+            used.setdefault(name, {})["activation"] = f"activation_{name}"
     if "log_softmax" in by_name:
         add("softplus", softplus_curve(load_any(derive(elementwise("log1pexp", "softplus(x)")))))
-        used.setdefault("log_softmax", {})["softplus"] = "figures/softplus.svg"
+        used.setdefault("log_softmax", {})["softplus"] = "softplus"
     _, _, notes = notes_example()
-    forward, backward = drawing(notes)
-    add("graph", graph_figure(forward, backward, chain_rule_edges()))
+    notes_drawing = drawing(notes, NOTES_SHOWN)
     _, _, dag = dag_example()
-    add("dag", graph_figure(*drawing(dag.graph)))
+    dag_drawing = drawing(dag.graph)
+    variances = norms = None
     if {"linear", "relu"} <= set(by_name):
-        add("kaiming_variance", variance_through_layers(load_any(by_name["linear"]), load_any(by_name["relu"])))
-        add("vanishing", vanishing_gradients(_deep_stack))
-        used.setdefault("sigmoid", {})["vanishing"] = "figures/vanishing.svg"
-    add("schedules", schedules_plot(_schedule_functions()))
-    add("tricks", tricks_plot(tricks_curves(), LEGEND))
+        variances = layer_variances(load_any(by_name["linear"]), load_any(by_name["relu"]))
+        norms = gradient_norms(_deep_stack)
+        used.setdefault("sigmoid", {})["vanishing"] = "vanishing"
+    schedules = _schedule_functions()
+    curves = tricks_curves()
+    for lang in dict.fromkeys(("en", *langs)):  # English always: the index shows its graph
+        words = strings(lang)
+        titles = (words["fig.word.forward"], words["fig.word.gradient"])
+        add("graph", graph_figure(*notes_drawing, chain_rule_edges(), titles=titles), lang)
+        add("dag", graph_figure(*dag_drawing, titles=titles), lang)
+        if variances is not None:
+            add("kaiming_variance", variance_plot(variances, words), lang)
+            add("vanishing", vanishing_plot(norms, words), lang)
+        add("schedules", schedules_plot(schedules, words), lang)
+        add("tricks", tricks_plot(curves, words), lang)
     return files, used
 
 
@@ -120,31 +133,40 @@ def networks():
     return [(d, verify(d))]
 
 
-def _graph_files(d) -> dict:
+def _graph_files(d, langs) -> dict:
+    """The drawing of a network's graph, once per language."""
     forward, backward = drawing(d.graph)
-    data = graph_figure(forward, backward)
-    return {f"figures/{d.name}.svg": data["svg"], f"tex/figures/{d.name}.pdf": data["pdf"]}
+    files = {}
+    for lang in langs:
+        words = strings(lang)
+        data = graph_figure(forward, backward, titles=(words["fig.word.forward"], words["fig.word.gradient"]))
+        svg = figure_path(d.name, lang)
+        files[svg] = data["svg"]
+        files["tex/" + svg[:-len(".svg")] + ".pdf"] = data["pdf"]
+    return files
 
 
 # -- pages ---------------------------------------------------------------------------------------
 def pages(items, nets, used: dict) -> list[Page]:
-    """Every page, in reading order."""
-    fig = "../../figures/"
+    """Every page, in reading order (each language's page shows that language's figures)."""
+    def fig(stem: str, lang: str) -> str:
+        return "../../" + figure_path(stem, lang)
     found: dict[str, Page] = {}
     for d, r in items:
-        figs = {k: f"../../{v}" for k, v in used.get(d.name, {}).items()}
-        found[d.name] = Page(d.name, (lambda d, r, figs: lambda lang: page_blocks(d, r, lang, figs))(d, r, figs),
-                             derived=d.kind == "module", report=r, fallback_title=d.title)
+        stems = used.get(d.name, {})
+        found[d.name] = Page(d.name, (lambda d, r, stems: lambda lang: page_blocks(
+            d, r, lang, {k: fig(stem, lang) for k, stem in stems.items()}))(d, r, stems),
+            derived=d.kind == "module", report=r, fallback_title=d.title)
     for d, r in nets:
-        found[d.name] = Page(d.name, (lambda d, r: lambda lang: network_blocks(d, r, lang, f"{fig}{d.name}.svg"))(d, r),
+        found[d.name] = Page(d.name, (lambda d, r: lambda lang: network_blocks(d, r, lang, fig(d.name, lang)))(d, r),
                              derived=True, report=r)
     _, _, dag = dag_example()
     dag_report = verify(dag)
-    found["dag"] = Page("dag", lambda lang: dag_blocks(lang, fig + "dag.svg", dag_report), report=dag_report)
-    found["chain_rule"] = Page("chain_rule", lambda lang: chain_rule_blocks(lang, fig + "graph.svg"))
-    found["kaiming"] = Page("kaiming", lambda lang: kaiming_blocks(lang, fig + "kaiming_variance.svg"))
-    found["schedules"] = Page("schedules", lambda lang: schedules_blocks(lang, fig + "schedules.svg"))
-    found["tricks"] = Page("tricks", lambda lang: tricks_blocks(lang, fig + "tricks.svg"))
+    found["dag"] = Page("dag", lambda lang: dag_blocks(lang, fig("dag", lang), dag_report), report=dag_report)
+    found["chain_rule"] = Page("chain_rule", lambda lang: chain_rule_blocks(lang, fig("graph", lang)))
+    found["kaiming"] = Page("kaiming", lambda lang: kaiming_blocks(lang, fig("kaiming_variance", lang)))
+    found["schedules"] = Page("schedules", lambda lang: schedules_blocks(lang, fig("schedules", lang)))
+    found["tricks"] = Page("tricks", lambda lang: tricks_blocks(lang, fig("tricks", lang)))
     found["glossary"] = Page("glossary", glossary_blocks)
     ordered = [found[n] for _, _, names in PARTS for n in names if n in found]
     listed = {p.name for p in ordered}
@@ -189,11 +211,11 @@ def outputs(items, langs, registry: dict | None = None) -> dict[str, str | bytes
             derivations, title="symbp_nn — numpy forward/backward of the symbp catalog",
             extras=extras()),
     }
-    figure_files, used = figures(items)
+    figure_files, used = figures(items, langs)
     files.update(figure_files)
     nets = networks()
     for d, _ in nets:
-        files.update(_graph_files(d))
+        files.update(_graph_files(d, langs))
     ordered = pages(items, nets, used)
     site_pages: list[SitePage] = []
     for lang in langs:

@@ -90,8 +90,9 @@ def _tex_block(b: Block, foreign: bool) -> Block:
     def text(t: str) -> str:
         return tex_text(t, foreign)
     if b.kind in ("heading", "para", "figure", "box", "details", "exercise"):
-        # the books are compiled in tex/ with \graphicspath{figures/}: the PDF twin, by name
-        path = b.path.rsplit("/", 1)[-1].replace(".svg", ".pdf")
+        # the books are compiled in tex/ with \graphicspath{figures/}: the PDF twin, by its path
+        # under figures/ (``graph.pdf``, ``vi/graph.pdf``)
+        path = b.path.split("figures/", 1)[-1].replace(".svg", ".pdf") if b.path else ""
         return Block(b.kind, text(b.text), level=b.level, path=path, width=b.width,
                      children=tex_blocks(b.children, "en" if foreign else "vi"), eq=b.eq)
     if b.kind == "table":
@@ -106,7 +107,7 @@ _SPECIAL = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\
             "≈": r"$\approx$", "·": r"$\cdot$", "≥": r"$\geq$", "≤": r"$\leq$", "×": r"$\times$",
             "σ": r"$\sigma$", "ε": r"$\epsilon$", "η": r"$\eta$", "α": r"$\alpha$", "μ": r"$\mu$",
             "²": r"$^2$", "√": r"$\surd$", "∂": r"$\partial$", "δ": r"$\delta$", "ŷ": r"$\hat{y}$",
-            "λ": r"$\lambda$"}
+            "λ": r"$\lambda$", "\u00a0": "~"}
 
 
 def _texttt(code: str) -> str:

@@ -21,6 +21,15 @@ def fmt_bound(x: float) -> str:
     return f"< 1e{math.floor(math.log10(x)) + 1}"
 
 
+NBSP = "\u00a0"
+
+
+def fmt_bound_text(x: float) -> str:
+    """:func:`fmt_bound` for prose: ``<`` joined to its number by a non-breaking space, so a line
+    never ends on ``<`` (tables keep :func:`fmt_bound`'s plain value)."""
+    return fmt_bound(x).replace("< ", "<" + NBSP)
+
+
 def checks_table(reports, exact: bool = True) -> str:
     """One row per check: module, input, check, size, max relative error, tolerance, result."""
     rows = [("module", "input", "check", "size", "max rel err", "tol", "result")]

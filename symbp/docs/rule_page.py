@@ -13,7 +13,7 @@ import sympy as sp
 from ..codegen.kernel import rule_function
 from ..names import RULE_INDEX, WEIGHTS
 from .blocks import Writer
-from .equations import Equation, rel_error, values_of
+from .equations import Equation, aligned, rel_error, values_of
 from .examples import array_text, number, param_text
 from .exercises import exercise_blocks
 from .latex import latex
@@ -83,14 +83,18 @@ def rule_formulas(rd, report):
         R = sp.simplify(rule.penalty / alpha)
         out["loss"] = point.penalty_gradient(
             rf"L(w) = C(w) + {latex(rule.penalty)} = C(w) + \alpha R(w), \qquad R(w) = {latex(R)}")
-    grad_tex = (rf"\frac{{\partial L}}{{\partial w_i}} = \frac{{\partial C}}{{\partial w_i}} + "
-                rf"\frac{{\partial}}{{\partial w_i}}\left({latex(rule.penalty)}\right) = {latex(rd.loss_grad)}")
+    if rule.penalty != 0:
+        grad_tex = (rf"\frac{{\partial L}}{{\partial w_i}} = \frac{{\partial C}}{{\partial w_i}} + "
+                    rf"\frac{{\partial}}{{\partial w_i}}\left({latex(rule.penalty)}\right) = "
+                    rf"{latex(rd.loss_grad)}")
+    else:  # no penalty: L = C, nothing to differentiate
+        grad_tex = rf"\frac{{\partial L}}{{\partial w_i}} = {latex(rd.loss_grad)}"
     out["grad"] = point.penalty_gradient(grad_tex)
     shown = written_with_intermediates(rd)
     env = _sequential(rd, point.env, point.n)
     got = point.code_step()
     err = max(rel_error(env[k], v) for k, v in got.items())
-    out["steps"] = Equation(r"\begin{aligned}" + r" \\ ".join(_step_rows(rd)) + r"\end{aligned}",
+    out["steps"] = Equation(aligned(_step_rows(rd)),
                             tuple(e for _, e in shown), "the generated numpy step", err)
     if rd.decay_form is not None:
         out["decay"] = point.same_update(rf"{latex(w[i])} \leftarrow {latex(rd.decay_form)}", rd.decay_form)
@@ -161,7 +165,7 @@ def rule_blocks(rd, report, lang: str) -> list:
     else:
         w.para("rule.noloss")
     w.heading("h.rule.grad")
-    w.para("rule.grad")
+    w.para("rule.grad" if r.penalty != 0 else "rule.grad_nopenalty")
     w.math(f["grad"])
     w.heading("h.rule.step")
     w.para("rule.step_state" if r.state else "rule.step")

@@ -20,8 +20,9 @@ from pygments.lexers import BashLexer, PythonLexer
 
 from ..templating import render
 from ..version import __version__
+from .figures import figure_path
 from .lang import strings
-from .report import fmt_bound
+from .report import fmt_bound_text
 
 STATIC = Path(__file__).resolve().parent / "static"
 PYGMENTS_STYLE = "friendly"
@@ -221,7 +222,7 @@ def _status(page: Page, s: dict) -> dict:
     if r is None:  # a page with nothing to verify: neither green nor red
         return dict(text="—", error="—", ok=True, css="none")
     return dict(text=_escape(s["index.verified"] if r.ok else s["index.failed"]),
-                error=_escape(fmt_bound(r.max_rel_error)), ok=r.ok, css="ok" if r.ok else "failed")
+                error=_escape(fmt_bound_text(r.max_rel_error)), ok=r.ok, css="ok" if r.ok else "failed")
 
 
 def _sidebar(pages: list[Page], current: str, s: dict) -> list[dict]:
@@ -309,7 +310,7 @@ def site_files(pages: list[Page], source_files: dict) -> dict[str, str | bytes]:
             notebook = f"notebooks/{lang}/{page.name}.ipynb"
             notebook = f"../../{notebook}" if notebook in source_files else None
             files[f"site/{lang}/{page.name}.html"] = page_html(page, ordered, langs, figure, notebook)
-        graph = figure("../../figures/graph.svg")  # the notes' graph, as the Markdown index shows it
+        graph = figure("../../" + figure_path("graph", lang))  # the notes' graph, in this language
         files[f"site/{lang}/index.html"] = index_html(lang, ordered, langs, graph)
     links = [dict(href=f"{lang}/index.html", label=_escape(strings(lang)["site.language"])) for lang in langs]
     files["site/index.html"] = render("site_root.html.j2", lang=langs[0], links=links,

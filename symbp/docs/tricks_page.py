@@ -16,39 +16,46 @@ from ..codegen import load
 from ..derive import derive
 from ..training import Settings, train_digits
 from .blocks import Writer
-from .examples import number
+from .examples import number, significant, with_minus
 from .exercises import exercise_blocks
 
 BASELINE = Settings(epochs=10, hidden=64, batch=32, eps=1.0, seed=0)
 
-# (key of the row's label, the plot's legend (one figure for every language), the settings that
-# differ from the baseline)
+# (key of the row's label, the settings that differ from the baseline); the plot's legend of a
+# row ``tricks.row.X`` is ``tricks.legend.X`` in the page's language
 VARIANTS = (
-    ("tricks.row.baseline", "baseline", {}),
-    ("tricks.row.no_normalize", "no normalisation", dict(normalize=False)),
-    ("tricks.row.tiny_eps", "eps = 1e-5", dict(eps=1e-5)),
-    ("tricks.row.naive_init", "init N(0, 1)", dict(init="naive")),
-    ("tricks.row.softmax_log", "log(softmax)", dict(loss="softmax_log")),
-    ("tricks.row.no_dropout", "no dropout", dict(dropout=0.0)),
-    ("tricks.row.no_l2", "no L2", dict(weight_decay=0.0)),
-    ("tricks.row.constant_lr", "constant lr", dict(schedule="constant")),
+    ("tricks.row.baseline", {}),
+    ("tricks.row.no_normalize", dict(normalize=False)),
+    ("tricks.row.tiny_eps", dict(eps=1e-5)),
+    ("tricks.row.naive_init", dict(init="naive")),
+    ("tricks.row.softmax_log", dict(loss="softmax_log")),
+    ("tricks.row.no_dropout", dict(dropout=0.0)),
+    ("tricks.row.no_l2", dict(weight_decay=0.0)),
+    ("tricks.row.constant_lr", dict(schedule="constant")),
 )
-LEGEND = {key: legend for key, legend, _ in VARIANTS}
 
 
 @lru_cache(maxsize=1)
 def measurements() -> tuple:
     """``(label key, settings, history)`` of every variant, in order."""
     out = []
-    for key, _, changes in VARIANTS:
+    for key, changes in VARIANTS:
         settings = replace(BASELINE, **changes)
         _, history, _ = train_digits(settings)
         out.append((key, settings, history))
     return tuple(out)
 
 
+ACCURACY_DIGITS = 4   # significant digits of the accuracies (table and prose)
+LOSS_DIGITS = 3       # significant digits of the losses
+
+
 def _loss_text(v: float) -> str:
-    return "∞" if not np.isfinite(v) else (number(v) if v < 1e3 else f"{v:.3g}")
+    return significant(v, LOSS_DIGITS)
+
+
+def _accuracy_text(v: float) -> str:
+    return significant(v, ACCURACY_DIGITS)
 
 
 @lru_cache(maxsize=1)
@@ -69,7 +76,7 @@ def tricks_blocks(lang: str, figure: str) -> list:
            lr=BASELINE.lr)
     rows = []
     for key, settings, h in measurements():
-        rows.append([w.s[key], number(h.test_accuracy[-1]), _loss_text(h.test_loss[-1]),
+        rows.append([w.s[key], _accuracy_text(h.test_accuracy[-1]), _loss_text(h.test_loss[-1]),
                      _loss_text(h.loss[-1])])
     w.table(["tricks.col.variant", "tricks.col.accuracy", "tricks.col.test_loss", "tricks.col.train_loss"],
             rows)
@@ -94,7 +101,7 @@ def reading(runs: dict) -> dict[str, dict]:
     base = runs["tricks.row.baseline"]
 
     def acc(h):
-        return number(h.test_accuracy[-1])
+        return _accuracy_text(h.test_accuracy[-1])
     return {
         "tricks.read.normalize": dict(value=acc(runs["tricks.row.no_normalize"]), base=acc(base)),
         "tricks.read.eps": dict(loss=_loss_text(runs["tricks.row.tiny_eps"].test_loss[-1]),
@@ -114,8 +121,13 @@ def reading(runs: dict) -> dict[str, dict]:
 def _underflow(w):
     z, naive, stable = underflow_demo()
     w.table(["tricks.col.logit", "tricks.col.log_of_softmax", "tricks.col.log_softmax"],
-            [[number(a), number(b) if np.isfinite(b) else "−∞", number(c)] for a, b, c in zip(z, naive, stable)])
-    w.para("tricks.underflow", second=number(naive[1]))
+            [[_exact(a), _exact(b), _exact(c)] for a, b, c in zip(z, naive, stable)])
+    w.para("tricks.underflow", second=_exact(naive[1]))
+
+
+def _exact(v: float) -> str:
+    """A value of the underflow demonstration: four decimals, a real minus sign, ``−∞``."""
+    return with_minus(number(v)) if np.isfinite(v) else significant(v, 1)
 
 
 def tricks_curves() -> dict[str, list]:

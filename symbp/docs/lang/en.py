@@ -99,7 +99,12 @@ STRINGS = {
     "partial.intro": "SymPy differentiates one element of the output with respect to one element "
                      "${x}$ of the input `{name}`. Each Kronecker delta $\\delta$ says where the two "
                      "indices must agree:",
-    "partial.through": 'The chain rule runs through each statistic; SymPy differentiates them in order (each with the earlier ones by name):',
+    "partial.intro_statistics": "SymPy differentiates one element of the output with respect to one "
+                                "element ${x}$ of the input `{name}`, in two parts: through the "
+                                "statistics, and directly.",
+    "partial.through": "The chain rule runs through each statistic; SymPy differentiates them in order "
+                       "(each with the earlier ones by name; each Kronecker delta $\\delta$ says where "
+                       "two indices must agree):",
     "partial.direct": 'and the forward itself, holding the statistics fixed:',
     "jacobian.intro": "Evaluating the sums (a delta inside a sum keeps a single term) gives the entries of the Jacobian $\\partial {y} / \\partial {base}$:",
     "jacobian.output": "SymPy also finds it in terms of the output $y$ itself (solving "
@@ -141,6 +146,8 @@ STRINGS = {
     "rule.noloss": "The loss is the cost itself, $L = C$.",
     "rule.grad": "SymPy differentiates the penalty; with $\\partial C / \\partial w_i$ supplied by "
                  "back-propagation:",
+    "rule.grad_nopenalty": "With no penalty the gradient of the loss is the gradient of the cost, "
+                           "supplied by back-propagation:",
     "rule.step": "The rule's steps, in order, with that gradient substituted:",
     "rule.decay": "Collected in $w_i$: the weight is multiplied by a constant below one at every "
                   "step — hence the name weight decay:",
@@ -164,6 +171,9 @@ STRINGS = {
                        "the gradient passes at $x = 0$, the convention used here.",
     "claim.sgd_l2.notes": "Correction to the notes: they write $\\partial R/\\partial w_i = 2 w_i$ without defining $R$. These pages define $R(w) = \\Vert w \\Vert^2$ everywhere — then $2 w_i$ is right — and the penalty in $L$ is $\\alpha R$, whose derivative is $2 \\alpha w_i$.",
     "fig.sigmoid": "The sigmoid and its derivative: flat, so the gradient vanishes, at both ends.",
+    "fig.softplus.intro": "The notes write the case of two classes, with logits $s$ and $0$: the first "
+                          "output is $\\log\\frac{{e^s}}{{e^s + 1}} = s - \\log(1 + e^s)$. Its second part, "
+                          "$\\log(1 + e^s)$, as the generated code computes it:",
     "fig.softplus": "$\\log(1 + e^s)$: $0$ for very negative $s$, $s$ for large $s$ — no saturation.",
     "fig.activation": "{title} and its derivative (from the generated backward).",
     "fig.graph": "The forward graph of $C(G(x, w), y)$ and the gradient graph obtained by reversing it.",
@@ -282,11 +292,14 @@ STRINGS = {
     "notation.param.p": "the probability of dropping an input (default {default})",
     "notation.param.alpha": "the strength of the penalty (default {default})",
     "notation.param.eps": "the floor of the divisor (default {default})",
+    "notation.param.adam.eps": "a small constant added to the divisor, so that it is never zero "
+                               "(default {default})",
     "notation.param.lr": "the learning rate $\\eta$ (default {default})",
     "notation.param.mu": "the momentum (default {default})",
     "notation.param.beta1": "the decay of the gradient's running mean (default {default})",
     "notation.param.beta2": "the decay of the squared gradient's running mean (default {default})",
     "notation.out_index": "indices of an element of the output",
+    "notation.sum_index": "indices of the loss's sum: one term per element",
     "notation.in_index": "indices of an element of an input",
     "notation.delta": "the Kronecker delta: $1$ if $i = j$, else $0$",
     "notation.rule.w": "one weight (the update is the same for every weight)",
@@ -384,6 +397,9 @@ STRINGS = {
                    "from the formula of the chain rule.",
     "ex.byhand.a": "The numbers of the worked example put into the formula; the result is the first "
                    "entry of the generated code's column in the table above.",
+    "ex.byhand.a_case": "The numbers of the worked example put into the formula, keeping only the case "
+                        "that holds at them (its condition in parentheses); the result is the first "
+                        "entry of the generated code's column in the table above.",
     "ex.derive.q.module": "Derive it yourself: write $\\partial C/\\partial {wrt}$ in symbp's expression "
                           "language (`g` for the upstream gradient, `y` for the output, the inputs by name, "
                           "numpy notation), then check it with `symbp check`.",
@@ -458,8 +474,8 @@ STRINGS = {
     "key.chain_rule": "Back-propagation multiplies a row vector by a Jacobian at each node: "
                       "$(1\\times N) = (1\\times M)(M\\times N)$.",
     "key.dag": "Where a value feeds several nodes, its gradient is the sum of the gradients along every path.",
-    "key.kaiming": "$\\operatorname{{std}}(w) = \\sqrt{{2/n_{{\\mathrm{{in}}}}}}$ keeps the variance constant through "
-                   "ReLU layers.",
+    "key.kaiming": "$\\operatorname{{std}}(w) = \\sqrt{{2/n}}$, with $n$ the number of inputs of the layer "
+                   "(`n_in` in the code), keeps the variance constant through ReLU layers.",
 
     # module and rule exercises
     "ex.linear.q": "Why is $\\partial C/\\partial b$ a sum over the batch? What would be wrong with returning "
@@ -585,7 +601,7 @@ STRINGS = {
                         "gradients backwards; PyTorch and TensorFlow build it automatically.",
     "chain_rule.figure": "The forward graph (top) and the gradient graph obtained by reversing it (bottom), "
                          "with the Jacobian each reversed edge multiplies by.",
-    "chain_rule.graph": "Follow the gradient graph from the top node: $\\partial C/\\partial C = 1$, times "
+    "chain_rule.graph": "Follow the gradient graph from its first node, on the left: $\\partial C/\\partial C = 1$, times "
                         "$\\partial C/\\partial \\bar{{y}}$ on the first edge, times $\\partial G/\\partial w$ on "
                         "the second.",
     "h.chain_rule.dims": "The dimensions",
@@ -633,6 +649,25 @@ STRINGS = {
     "tricks.col.accuracy": "test accuracy",
     "tricks.col.test_loss": "test loss",
     "tricks.col.train_loss": "training loss (last epoch)",
+    # figures: axis labels, legends and panel titles (each figure is drawn once per language)
+    "fig.word.forward": "forward",
+    "fig.word.gradient": "gradient",
+    "fig.axis.layer": "layer",
+    "fig.axis.preactivation_variance": "Var(pre-activation)",
+    "fig.axis.layer_from_input": "layer (1 = nearest the input)",
+    "fig.axis.gradient_norm": "|dC/dW| (Frobenius)",
+    "fig.axis.epoch_t": "epoch t",
+    "fig.axis.learning_rate": "learning rate",
+    "fig.axis.epoch": "epoch",
+    "fig.axis.test_accuracy": "test accuracy",
+    "tricks.legend.baseline": "baseline",
+    "tricks.legend.no_normalize": "no normalisation",
+    "tricks.legend.tiny_eps": "$\\epsilon = 10^{-5}$",
+    "tricks.legend.naive_init": "init $\\mathcal{N}(0, 1)$",
+    "tricks.legend.softmax_log": "log(softmax)",
+    "tricks.legend.no_dropout": "no dropout",
+    "tricks.legend.no_l2": "no L2",
+    "tricks.legend.constant_lr": "constant learning rate",
     "tricks.row.baseline": "every trick (baseline)",
     "tricks.row.no_normalize": "inputs not normalised",
     "tricks.row.tiny_eps": "normalised with $\\epsilon = 10^{-5}$",

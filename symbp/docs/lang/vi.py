@@ -103,7 +103,12 @@ STRINGS = {
     "partial.intro": "SymPy lấy đạo hàm một phần tử của đầu ra theo một phần tử ${x}$ của đầu vào "
                      "`{name}`. Mỗi ký hiệu Kronecker $\\delta$ cho biết hai chỉ số nào phải trùng "
                      "nhau:",
-    "partial.through": 'Quy tắc chuỗi đi qua từng đại lượng thống kê; SymPy lấy đạo hàm chúng theo thứ tự (mỗi đại lượng dùng tên của những đại lượng trước nó):',
+    "partial.intro_statistics": "SymPy lấy đạo hàm một phần tử của đầu ra theo một phần tử ${x}$ của "
+                                "đầu vào `{name}`, gồm hai phần: qua các đại lượng thống kê, và trực "
+                                "tiếp.",
+    "partial.through": "Quy tắc chuỗi đi qua từng đại lượng thống kê; SymPy lấy đạo hàm chúng theo thứ "
+                       "tự (mỗi đại lượng dùng tên của những đại lượng trước nó; mỗi delta Kronecker "
+                       "$\\delta$ cho biết hai chỉ số nào phải trùng nhau):",
     "partial.direct": 'và chính lượt truyền xuôi, khi giữ cố định các đại lượng thống kê:',
     "jacobian.intro": "Tính các tổng (một $\\delta$ nằm trong tổng chỉ giữ lại đúng một số hạng), ta được các phần tử của ma trận Jacobian $\\partial {y} / \\partial {base}$:",
     "jacobian.output": "SymPy còn viết được nó theo chính đầu ra $y$ (bằng cách giải $y = f(\\cdot)$ "
@@ -144,6 +149,8 @@ STRINGS = {
     "rule.noloss": "Hàm mất mát chính là hàm chi phí, $L = C$.",
     "rule.grad": "SymPy lấy đạo hàm số hạng phạt; còn $\\partial C / \\partial w_i$ do lan truyền "
                  "ngược cung cấp:",
+    "rule.grad_nopenalty": "Không có số hạng phạt, nên gradient của hàm mất mát chính là gradient của "
+                           "hàm chi phí, do lan truyền ngược cung cấp:",
     "rule.step": "Các bước của quy tắc, theo thứ tự, sau khi thay gradient đó vào:",
     "rule.decay": "Gom theo $w_i$: ở mỗi bước trọng số được nhân với một hằng số nhỏ hơn một — vì "
                   "thế mới gọi là suy giảm trọng số (weight decay):",
@@ -166,6 +173,9 @@ STRINGS = {
                        "\"còn lại\": gradient được truyền qua tại $x = 0$, đúng quy ước dùng ở đây.",
     "claim.sgd_l2.notes": "Đính chính bài giảng: bài giảng viết $\\partial R/\\partial w_i = 2 w_i$ mà không định nghĩa $R$. Các trang này luôn định nghĩa $R(w) = \\Vert w \\Vert^2$ — khi đó $2 w_i$ là đúng — và số hạng phạt trong $L$ là $\\alpha R$, có đạo hàm $2 \\alpha w_i$.",
     "fig.sigmoid": "Hàm sigmoid và đạo hàm của nó: phẳng ở cả hai đầu, nên gradient tiêu biến.",
+    "fig.softplus.intro": "Bài giảng viết trường hợp hai lớp, với logit $s$ và $0$: đầu ra thứ nhất là "
+                          "$\\log\\frac{{e^s}}{{e^s + 1}} = s - \\log(1 + e^s)$. Phần thứ hai của nó, "
+                          "$\\log(1 + e^s)$, do mã được sinh ra tính:",
     "fig.softplus": "$\\log(1 + e^s)$: bằng $0$ khi $s$ rất âm, bằng $s$ khi $s$ lớn — không bão hòa.",
     "fig.activation": "{title} và đạo hàm của nó (lấy từ lượt lan truyền ngược được sinh ra).",
     "fig.graph": "Đồ thị truyền xuôi của $C(G(x, w), y)$ và đồ thị gradient có được khi đảo chiều nó.",
@@ -284,11 +294,14 @@ STRINGS = {
     "notation.param.p": "xác suất loại bỏ một đầu vào (mặc định {default})",
     "notation.param.alpha": "độ mạnh của số hạng phạt (mặc định {default})",
     "notation.param.eps": "chặn dưới của số chia (mặc định {default})",
+    "notation.param.adam.eps": "một hằng số nhỏ cộng vào số chia để số chia không bao giờ bằng 0 "
+                               "(mặc định {default})",
     "notation.param.lr": "tốc độ học $\\eta$ (mặc định {default})",
     "notation.param.mu": "hệ số quán tính (mặc định {default})",
     "notation.param.beta1": "hệ số suy giảm của trung bình trượt của gradient (mặc định {default})",
     "notation.param.beta2": "hệ số suy giảm của trung bình trượt của bình phương gradient (mặc định {default})",
     "notation.out_index": "chỉ số của một phần tử của đầu ra",
+    "notation.sum_index": "chỉ số của tổng trong hàm mất mát: mỗi phần tử một số hạng",
     "notation.in_index": "chỉ số của một phần tử của một đầu vào",
     "notation.delta": "delta Kronecker: bằng $1$ nếu $i = j$, ngược lại bằng $0$",
     "notation.rule.w": "một trọng số (mọi trọng số được cập nhật như nhau)",
@@ -389,6 +402,9 @@ STRINGS = {
                    "từ công thức của quy tắc chuỗi.",
     "ex.byhand.a": "Thay các con số của ví dụ vào công thức; kết quả chính là phần tử đầu tiên trong cột "
                    "của mã được sinh ra ở bảng trên.",
+    "ex.byhand.a_case": "Thay các con số của ví dụ vào công thức, chỉ giữ trường hợp đúng với các số "
+                        "đó (điều kiện của nó trong ngoặc); kết quả chính là phần tử đầu tiên trong cột "
+                        "của mã được sinh ra ở bảng trên.",
     "ex.derive.q.module": "Tự tính đạo hàm: viết $\\partial C/\\partial {wrt}$ bằng ngôn ngữ biểu thức của "
                           "symbp (`g` là gradient truyền từ phía trên, `y` là đầu ra, các đầu vào gọi theo tên, "
                           "ký hiệu như numpy), rồi kiểm tra bằng `symbp check`.",
@@ -465,8 +481,8 @@ STRINGS = {
     "key.chain_rule": "Lan truyền ngược nhân một vectơ hàng với một ma trận Jacobian tại mỗi nút: "
                       "$(1\\times N) = (1\\times M)(M\\times N)$.",
     "key.dag": "Khi một giá trị đi vào nhiều nút, gradient của nó là tổng các gradient theo mọi đường đi.",
-    "key.kaiming": "$\\operatorname{{std}}(w) = \\sqrt{{2/n_{{\\mathrm{{in}}}}}}$ giữ phương sai không đổi qua các "
-                   "lớp ReLU.",
+    "key.kaiming": "$\\operatorname{{std}}(w) = \\sqrt{{2/n}}$, với $n$ là số đầu vào của lớp (`n_in` trong "
+                   "mã), giữ phương sai không đổi qua các lớp ReLU.",
 
     # bài tập của từng trang
     "ex.linear.q": "Vì sao $\\partial C/\\partial b$ là một tổng trên batch? Trả về chính $G$ thì sai ở đâu?",
@@ -593,7 +609,7 @@ STRINGS = {
                         "ngược lại; PyTorch và TensorFlow tự động dựng đồ thị này.",
     "chain_rule.figure": "Đồ thị truyền xuôi (trên) và đồ thị gradient có được khi đảo chiều nó (dưới), kèm ma "
                          "trận Jacobian mà mỗi cạnh đảo chiều nhân vào.",
-    "chain_rule.graph": "Đi theo đồ thị gradient từ nút trên cùng: $\\partial C/\\partial C = 1$, nhân với "
+    "chain_rule.graph": "Đi theo đồ thị gradient từ nút đầu tiên của nó, ở bên trái: $\\partial C/\\partial C = 1$, nhân với "
                         "$\\partial C/\\partial \\bar{{y}}$ trên cạnh thứ nhất, nhân với $\\partial G/\\partial w$ "
                         "trên cạnh thứ hai.",
     "h.chain_rule.dims": "Các kích thước",
@@ -641,6 +657,25 @@ STRINGS = {
     "tricks.col.accuracy": "độ chính xác (kiểm tra)",
     "tricks.col.test_loss": "mất mát (kiểm tra)",
     "tricks.col.train_loss": "mất mát huấn luyện (epoch cuối)",
+    # hình: nhãn trục, chú giải và tiêu đề (mỗi hình được vẽ riêng cho từng ngôn ngữ)
+    "fig.word.forward": "truyền xuôi",
+    "fig.word.gradient": "gradient",
+    "fig.axis.layer": "lớp",
+    "fig.axis.preactivation_variance": "phương sai tiền kích hoạt",
+    "fig.axis.layer_from_input": "lớp (1 = gần đầu vào nhất)",
+    "fig.axis.gradient_norm": "|dC/dW| (chuẩn Frobenius)",
+    "fig.axis.epoch_t": "epoch t",
+    "fig.axis.learning_rate": "tốc độ học",
+    "fig.axis.epoch": "epoch",
+    "fig.axis.test_accuracy": "độ chính xác trên phần kiểm tra",
+    "tricks.legend.baseline": "cấu hình gốc",
+    "tricks.legend.no_normalize": "không chuẩn hóa",
+    "tricks.legend.tiny_eps": "$\\epsilon = 10^{-5}$",
+    "tricks.legend.naive_init": "khởi tạo $\\mathcal{N}(0, 1)$",
+    "tricks.legend.softmax_log": "log(softmax)",
+    "tricks.legend.no_dropout": "không dropout",
+    "tricks.legend.no_l2": "không L2",
+    "tricks.legend.constant_lr": "tốc độ học không đổi",
     "tricks.row.baseline": "mọi thủ thuật (cấu hình gốc)",
     "tricks.row.no_normalize": "đầu vào không được chuẩn hóa",
     "tricks.row.tiny_eps": "chuẩn hóa với $\\epsilon = 10^{-5}$",
