@@ -245,16 +245,23 @@ def layer_variances(lin, relu, width: int = 256, depth: int = 20, seed: int = 0)
     return out
 
 
-def variance_plot(variances: dict[str, list], words: dict) -> dict[str, bytes]:
+def per_layer_plot(series: dict[str, tuple[list, str]], xlabel: str, ylabel: str,
+                   legend: str) -> dict[str, bytes]:
+    """One log-scale line per series (values by layer, colour), layers counted from 1."""
     plt = pyplot()
     fig, ax = plt.subplots(figsize=FIG_SIZE)
-    for label, _, color in KAIMING_STDS:
-        v = variances[label]
+    for label, (v, color) in series.items():
         ax.semilogy(np.arange(1, len(v) + 1), v, marker="o", ms=3, lw=1.4, label=label, color=color)
-    ax.set_xlabel(words["fig.axis.layer"])
-    ax.set_ylabel(words["fig.axis.preactivation_variance"])
-    ax.legend(frameon=False, loc="lower left")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(frameon=False, loc=legend)
     return figure_bytes(fig)
+
+
+def variance_plot(variances: dict[str, list], words: dict) -> dict[str, bytes]:
+    return per_layer_plot({label: (variances[label], color) for label, _, color in KAIMING_STDS},
+                          words["fig.axis.layer"], words["fig.axis.preactivation_variance"],
+                          "lower left")
 
 
 VANISHING_COLORS = {"sigmoid": "#c2410c", "relu": "#15803d"}
@@ -278,15 +285,9 @@ def gradient_norms(net_of, depth: int = 20, width: int = 64, seed: int = 0) -> d
 
 
 def vanishing_plot(norms: dict[str, list], words: dict) -> dict[str, bytes]:
-    plt = pyplot()
-    fig, ax = plt.subplots(figsize=FIG_SIZE)
-    for act, color in VANISHING_COLORS.items():
-        v = norms[act]
-        ax.semilogy(np.arange(1, len(v) + 1), v, marker="o", ms=3, lw=1.4, label=act, color=color)
-    ax.set_xlabel(words["fig.axis.layer_from_input"])
-    ax.set_ylabel(words["fig.axis.gradient_norm"])
-    ax.legend(frameon=False, loc="lower right")
-    return figure_bytes(fig)
+    return per_layer_plot({act: (norms[act], color) for act, color in VANISHING_COLORS.items()},
+                          words["fig.axis.layer_from_input"], words["fig.axis.gradient_norm"],
+                          "lower right")
 
 
 def schedules_plot(functions: dict, words: dict, epochs: int = 50):
