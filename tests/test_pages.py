@@ -265,7 +265,7 @@ def test_cosine_schedule_decreases_on_its_interval_only():
     assert all(schedules.decreasing(n) for n in schedules.SCHEDULES)
     assert schedules.cosine_rises_after()
     slope = sp.diff(schedules.SCHEDULES["cosine"][0], schedules.t)
-    assert schedules._cosine_slope_sign(-slope, sp.Interval(0, 1)) == "nonnegative"  # a rising one
+    assert schedules.cosine_slope_sign(-slope, sp.Interval(0, 1)) == "nonnegative"  # a rising one
     from symbp.codegen.compiled import run_source
     from symbp.codegen.extras import schedule_source
     lr = run_source(schedule_source("cosine"), "c")["lr_cosine"]

@@ -129,3 +129,21 @@ def test_the_checker_catches_what_it_forbids(tmp_path, monkeypatch):
     assert ("symbp.derive", 2) in found  # a subpackage named through the facade's package
     assert RANK[unit("symbp.codegen")] > RANK[unit("symbp.catalog._probe")]
     assert not fake.exists()
+
+
+def test_tests_use_no_private_names_of_the_package():
+    """Tests go through public names: no ``from symbp.x import _y``, no ``symbp_module._y``."""
+    tests = Path(__file__).resolve().parent
+    bad = []
+    for path in sorted(tests.glob("*.py")):
+        tree = ast.parse(path.read_text(), str(path))
+        modules_imported = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("symbp"):
+                bad += [f"{path.name}:{node.lineno} {a.name}" for a in node.names if a.name.startswith("_")]
+                modules_imported |= {a.asname or a.name for a in node.names}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__") \
+                    and isinstance(node.value, ast.Name) and node.value.id in modules_imported | {"symbp"}:
+                bad.append(f"{path.name}:{node.lineno} {node.value.id}.{node.attr}")
+    assert not bad, f"private names used by tests: {bad}"

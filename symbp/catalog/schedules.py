@@ -30,11 +30,11 @@ def decreasing(name: str) -> bool:
         return bool(sp.ask(sp.Q.positive(1 - gamma), sp.Q.positive(gamma) & sp.Q.positive(1 - gamma)))
     slope = sp.simplify(sp.diff(expr, t))
     if name == "cosine":
-        return _cosine_slope_sign(slope, sp.Interval(0, 1)) == "nonpositive"
+        return cosine_slope_sign(slope, sp.Interval(0, 1)) == "nonpositive"
     return bool(sp.ask(sp.Q.negative(slope), sp.Q.positive(lr0) & sp.Q.positive(k) & sp.Q.nonnegative(t)))
 
 
-def _cosine_slope_sign(slope, on: sp.Interval) -> str:
+def cosine_slope_sign(slope, on: sp.Interval) -> str:
     """The sign of a cosine schedule's slope for ``t = u T``, ``u`` in ``on``, ``lr0 >= lr_min``:
     ``slope = c · sin(π u)`` with the sign of ``c`` proved by ``ask`` and the sign of ``sin(π u)`` on
     ``on`` found by ``solveset``; ``"nonpositive"``, ``"nonnegative"`` or ``"unknown"``."""
@@ -57,4 +57,4 @@ def cosine_rises_after() -> bool:
     """Past ``T`` (for ``T < t < 2T``) the cosine schedule rises again: the decrease holds on
     ``0 <= t <= T`` only."""
     slope = sp.simplify(sp.diff(SCHEDULES["cosine"][0], t))
-    return _cosine_slope_sign(slope, sp.Interval.open(1, 2)) == "nonnegative"
+    return cosine_slope_sign(slope, sp.Interval.open(1, 2)) == "nonnegative"
