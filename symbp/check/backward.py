@@ -252,14 +252,25 @@ class _Run:
                                          got=float(got[k]) if got.size else math.nan,
                                          expected=float(y[k]) if y.size else math.nan))
 
-    def compare(self, plan: Plan, values: dict, g_user, g64):
+    def run(self, plan: Plan, values: dict, g_user, g64, kind: str, label: str):
+        """The user's functions at ``values``, their forward checked; ``(grads, env, env_low)``
+        (the reference's values in float64 and in the user's dtype) or ``None`` when they raised
+        (every input then fails as ``kind``)."""
         try:
             out, grads = self.call(plan, values, g_user)
         except _UserError as exc:
-            return self.fail_all(plan, "vjp", str(exc))
+            self.fail_all(plan, kind, str(exc))
+            return None
         env = module_env(self.m, values, plan.dims, plan.params, g64)
         env_low = self.low_env(values, plan, g64)
-        self.check_forward(plan, out, env, env_low, plan.label)
+        self.check_forward(plan, out, env, env_low, label)
+        return grads, env, env_low
+
+    def compare(self, plan: Plan, values: dict, g_user, g64):
+        ran = self.run(plan, values, g_user, g64, "vjp", plan.label)
+        if ran is None:
+            return
+        grads, env, env_low = ran
         for t in self.m.differentiable:
             ref = self.reference(env, t.name, plan)
             tol = max(self.tol, NOISE_FACTOR * self.noise(env_low, plan, t.name, ref))
@@ -281,13 +292,10 @@ class _Run:
         values = _rounded(m, values, self.dtype)
         g_user, g64 = _upstream(m, plan, rng, self.dtype)
         label = f"{plan.label}, on the kink {kink.text}"
-        try:
-            out, grads = self.call(plan, values, g_user)
-        except _UserError as exc:
-            return self.fail_all(plan, "kink", str(exc))
-        env = module_env(m, values, plan.dims, plan.params, g64)
-        env_low = self.low_env(values, plan, g64)
-        self.check_forward(plan, out, env, env_low, label)
+        ran = self.run(plan, values, g_user, g64, "kink", label)
+        if ran is None:
+            return
+        grads, env, env_low = ran
         sides = [module_env(m, nudged(m, kink, values, mask, s, plan), plan.dims, plan.params, g64)
                  for s in (-1, 1)]
         names = [t.name for t in m.differentiable]

@@ -17,7 +17,7 @@ from ..codegen import load
 from ..derive.index import in_range, pull_out_of_sums
 from ..names import RULE_INDEX, RULE_SUM_INDEX, UPSTREAM, WEIGHTS
 from .equations import Equation, derivative_samples, identity, limit, rel_error, scalar_samples
-from .formulas import combined
+from .formulas import combined, row_total
 from .latex import latex
 from .points import ModulePoint, RulePoint
 
@@ -92,9 +92,7 @@ def _rename_dummies(expr):
 
 def _log_softmax(d):
     m = d.module
-    b, i = m.index
-    xb = m.inputs[0].base
-    (total,) = m.forward.atoms(sp.Sum)
+    b, i, xb, total = row_total(d)
     softmax = sp.exp(xb[b, i]) / total
     expanded = sp.expand_log(sp.log(softmax), force=True)
     point = ModulePoint(d)

@@ -205,12 +205,17 @@ def _softmax_key(d, formulas, names):
     return [Equation(tex, (expr,), "the generated numpy backward, row by row", err)]
 
 
-def _log_softmax_key(d, formulas, names):
-    """The vector-Jacobian product, and the log-sum-exp shift the generated code uses."""
+def row_total(d: Derivation):
+    """A row-wise module's parts: its batch and class indices, its input and ``Σ_k e^{x_bk}``."""
     m = d.module
     b, i = m.index
-    x = m.inputs[0].base
     (total,) = m.forward.atoms(sp.Sum)
+    return b, i, m.inputs[0].base, total
+
+
+def _log_softmax_key(d, formulas, names):
+    """The vector-Jacobian product, and the log-sum-exp shift the generated code uses."""
+    b, i, x, total = row_total(d)
     k = total.limits[0][0]
     a = sp.IndexedBase("a", real=True)
     shifted = a[b] + sp.log(sp.Sum(sp.exp(x[b, k] - a[b]), *total.limits))

@@ -96,12 +96,18 @@ def _matrix_text(a) -> str:
     return array_text(np.asarray(a))
 
 
-def chain_rule_blocks(lang: str, figure: str) -> list:
+def _notes_page(lang: str, name: str, figure: str, eq: Equation) -> Writer:
+    """A notes page's opening: what it is about, its key result, its figure."""
     w = Writer(lang)
+    w.para(f"{name}.about")
+    key_result(w, name, [eq])
+    w.figure(figure, f"{name}.figure", width=1.0)
+    return w
+
+
+def chain_rule_blocks(lang: str, figure: str) -> list:
     eq, v, g = notes_example()
-    w.para("chain_rule.about")
-    key_result(w, "chain_rule", [eq])
-    w.figure(figure, "chain_rule.figure", width=1.0)
+    w = _notes_page(lang, "chain_rule", figure, eq)
     w.para("chain_rule.graph")
     w.heading("h.chain_rule.dims")
     w.para("chain_rule.dims", N=NOTES_SIZES["m"] * NOTES_SIZES["n"], M=NOTES_SIZES["m"])
@@ -185,11 +191,8 @@ def dag_example():
 
 
 def dag_blocks(lang: str, figure: str, report) -> list:
-    w = Writer(lang)
     eq, v, d = dag_example()
-    w.para("dag.about")
-    key_result(w, "dag", [eq])
-    w.figure(figure, "dag.figure", width=1.0)
+    w = _notes_page(lang, "dag", figure, eq)
     w.para("dag.order", order=", ".join(f"`{n}`" for n in d.order))
     w.para("dag.fanout")
     w.math(eq)
