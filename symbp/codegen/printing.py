@@ -209,8 +209,8 @@ class ProgramPrinter(ArrayPrinter):
         body = node.expr
         arr = self._print(body) if isinstance(body, sp.Symbol) else f"({self._print(body)})"
         if node.axis is None:  # the method: np.sum's Python dispatch costs a microsecond per call
-            return f"{arr}.sum()"
-        return f"{arr}.sum(axis={node.axis}" + (", keepdims=True)" if node.keepdims else ")")
+            return f"{arr}.{node.op}()"
+        return f"{arr}.{node.op}(axis={node.axis}" + (", keepdims=True)" if node.keepdims else ")")
 
     def _print_Contract(self, node: ir.Contract) -> str:
         left = self._print(node.left) + (".T" if node.left_t else "")

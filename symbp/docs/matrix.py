@@ -202,6 +202,8 @@ class _Translator:
 
     def _node_Reduce(self, node):
         body = self.expr(node.expr)
+        if node.op != "sum":
+            raise NoMatrixForm(f"a {node.op} reduction")
         if body.ndim != 2 or node.axis is None:
             raise NoMatrixForm("a sum to a scalar")
         mat = body.expr

@@ -9,6 +9,7 @@ class           value                                      why it exists
 ``Softplus``    ``log(1 + exp(u))``                         printed as ``logaddexp(0, u)``
 ``Guard``       ``u`` where ``cond`` holds, else ``1``      a denominator in a branch not taken
 ``Total``       ``Σ`` of ``u`` over every element           a sum over all axes
+``MaxOver``     the largest ``u`` over one index             the shift of a log-sum-exp
 ==============  =========================================  ===============================
 """
 from __future__ import annotations
@@ -63,4 +64,22 @@ class Total(sp.Function):
     nargs = 1
 
 
-SPECIAL_FUNCTIONS = (Sigmoid, Softplus, Guard, Total)
+class MaxOver(sp.Function):
+    """``MaxOver(u, (k, lo, hi))``: the largest ``u`` over ``k`` (the shift of a log-sum-exp of a
+    computed exponent). Appears only after derivation, so it has no derivative."""
+
+    nargs = 2
+
+    @property
+    def limits(self):
+        return (tuple(self.args[1]),)
+
+    @property
+    def function(self):
+        return self.args[0]
+
+    def fdiff(self, argindex=1):
+        raise sp.ArgumentIndexError(self, argindex)
+
+
+SPECIAL_FUNCTIONS = (Sigmoid, Softplus, Guard, Total, MaxOver)

@@ -11,7 +11,7 @@ node          meaning
 ============  ============================================================================
 ``View``      realign axes without copying: squeeze kept size-1 axes, permute, add new axes
 ``Assign``    an elementwise SymPy expression over array symbols
-``Reduce``    the sum of an elementwise expression over ``axis`` (``None``: every axis)
+``Reduce``    the sum (or max) of an elementwise expression over ``axis`` (``None``: every axis)
 ``Contract``  ``left @ right`` (each optionally transposed): a sum over one shared index
 ``OneHot``    ``classes[..., None] == arange(size)``: ``KroneckerDelta(j, t[c])``
 ``Gather``    ``source[..., classes[...]]``: ``x[c, t[c]]``
@@ -89,6 +89,7 @@ class Reduce(Node):
     expr: sp.Expr
     axis: Axis = None
     keepdims: bool = False
+    op: str = "sum"            # "sum" or "max"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ changes *how* it is computed so that no intermediate overflows:
   ``log σ(u)``, ``log(1 - σ(u))`` likewise (:func:`stable_log`);
 * ``exp(u)`` -> ``(1 - σ(-u)) / σ(-u)`` where that turns the expression into a polynomial in
   ``σ`` (``1/(1 + e^{-u})`` -> ``σ(u)``, ``e^{-u}/(1 + e^{-u})²`` -> ``σ(u)(1 - σ(u))``);
+* a computed exponent summed over ``k`` (``log_softmax(x @ W.T)``, attention) shifted by its max
+  over ``k`` (a ``MaxOver``, printed as ``.max(axis=…)``) in the same way;
 * a denominator inside a ``Piecewise`` branch is guarded where the branch is not taken (numpy
   evaluates both sides of ``np.where``).
 """
@@ -19,7 +21,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.simplify.simplify import factor_sum
 
-from .functions import Guard, Sigmoid, Softplus
+from .functions import Guard, MaxOver, Sigmoid, Softplus
 
 
 def shifted_inputs(expr: sp.Expr) -> set[sp.IndexedBase]:
@@ -65,6 +67,65 @@ def shift_logsumexp(expr: sp.Expr, bases) -> sp.Expr:
     out = sp.expand_log(out, force=True)
     out = out.replace(lambda e: isinstance(e, sp.Sum), lambda e: factor_sum(e))
     return sp.powsimp(out)
+
+
+def _index_symbols(e) -> set:
+    labels = {ix.base.label for ix in e.atoms(sp.Indexed)}
+    return {s for s in e.free_symbols if s.is_integer and not s.is_positive and s not in labels}
+
+
+def computed_exponents(expr: sp.Expr) -> list[tuple]:
+    """``(u, k, lo, hi)`` for each ``Σ_k exp(u)·v`` that is a divisor or inside a ``log`` and whose
+    exponent is computed (a contraction, a scaled input: not an input element the input shift
+    already covers)."""
+    found = []
+    # only sums that are divided by or taken the log of: there exp(M) cancels or leaves the log
+    shifted_sums = {e.base for e in expr.atoms(sp.Pow) if isinstance(e.base, sp.Sum) and e.exp.is_negative}
+    shifted_sums |= {e.args[0] for e in expr.atoms(sp.log) if isinstance(e.args[0], sp.Sum)}
+    for s in sorted(shifted_sums, key=sp.default_sort_key):
+        if len(s.limits) != 1:
+            continue
+        var, lo, hi = s.limits[0]
+        factors = [f for t in sp.Add.make_args(s.function) for f in sp.Mul.make_args(t)]
+        for e in factors:
+            u = e.args[0] if isinstance(e, sp.exp) else None
+            if u is None or not u.has(var) or u.has(MaxOver) or any(
+                    str(ix.base.label).endswith("_shift") for ix in u.atoms(sp.Indexed)):
+                continue
+            found.append((u, var, lo, hi))
+    return list(dict.fromkeys(found))
+
+
+def shift_computed_exponents(expr: sp.Expr) -> sp.Expr:
+    """``exp(u_j)`` -> ``exp(u_j - M) · exp(M)`` with ``M = max_k u_k`` for every computed exponent
+    summed over ``k`` (and the same exponent at any other index ``j``): the ``exp(M)`` factors
+    leave the sums and cancel in ratios, ``log`` gives ``M + log Σ exp(u - M)``. Stand-in symbols
+    hold both parts while SymPy cancels (it would merge ``exp(u - M)·exp(M)`` back otherwise)."""
+    back = {}
+    for u, var, lo, hi in computed_exponents(expr):
+        bound = sp.Dummy(f"{var.name}_max", integer=True)
+        top = MaxOver(u.xreplace({var: bound}), sp.Tuple(bound, lo, hi))
+        free = tuple(sorted(_index_symbols(top), key=str))  # M's own indices: it stays inside
+        top_mark = sp.IndexedBase(sp.Dummy("M"), real=True)[free] if free else sp.Dummy("M", real=True)
+        back[top_mark] = top                                   # the sums over them
+
+        shift = sp.IndexedBase(sp.Dummy("shift"), real=True)  # u - M, indexed like u
+
+        def shifted(e, u=u, var=var, top=top, top_mark=top_mark, shift=shift):
+            arg = e.args[0]
+            for j in sorted(_index_symbols(arg), key=str):
+                if u.xreplace({var: j}) == arg:
+                    mark = shift[(j,) + tuple(sorted(_index_symbols(arg) - {j}, key=str))]
+                    back[mark] = arg - top
+                    return sp.exp(mark) * sp.exp(top_mark)
+            return e
+        expr = expr.replace(lambda e: isinstance(e, sp.exp), shifted)
+    if not back:
+        return expr
+    out = expr.replace(lambda e: isinstance(e, sp.Sum), lambda e: factor_sum(e))
+    out = sp.expand_log(out, force=True)
+    out = out.replace(lambda e: isinstance(e, sp.Sum), lambda e: factor_sum(e))
+    return out.xreplace(back)
 
 
 MAX_FACTOR_OPS = 150  # sigmoid forms are searched (cancel, factor) in bodies at most this large
@@ -180,4 +241,5 @@ def guard_branches(expr: sp.Expr) -> sp.Expr:
 
 
 def stabilize(expr: sp.Expr, bases) -> sp.Expr:
-    return guard_branches(stable_elementwise(shift_logsumexp(expr, bases)))
+    shifted = shift_computed_exponents(shift_logsumexp(expr, bases))
+    return guard_branches(stable_elementwise(shifted))

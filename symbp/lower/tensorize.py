@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from . import ir
+from .functions import MaxOver
 from .ir import Assign, Contract, Gather, Item, OneHot, Reduce, TupleSum, View
 
 
@@ -109,6 +110,10 @@ class Lowerer:
             return self._indexed(e)
         if isinstance(e, sp.Sum):
             return self._sum(e)
+        if isinstance(e, MaxOver):
+            (var, lo, hi), = e.limits
+            self._sizes.setdefault(var, hi - lo + 1)
+            return self._reduce(self._lower(e.function), [var], [hi - lo + 1], op="max")
         if isinstance(e, sp.KroneckerDelta):
             return self._delta(e)
         if isinstance(e, sp.Symbol):
@@ -343,11 +348,12 @@ class Lowerer:
                              if len(self.layout(s)) >= len(labels) - pos))
         return tuple(flags)
 
-    def _reduce(self, node: Lowered, names: list, counts: list) -> Lowered:
-        """``np.sum`` over the axes of ``names``; ``keepdims`` when only the last axis goes."""
+    def _reduce(self, node: Lowered, names: list, counts: list, op: str = "sum") -> Lowered:
+        """``np.sum`` (or ``np.max``) over the axes of ``names``; ``keepdims`` when only the last
+        axis goes."""
         e, labels, leaves = node
         if any(self._is_flat(c) for c in counts):
-            return self._emit(Reduce, (), expr=e), (), {}
+            return self._emit(Reduce, (), expr=e, op=op), (), {}
         if len(leaves) == 1:  # one array: keep its own axis order, no view
             (sym, real), = leaves.items()
             if all(self.layout(sym)) and set(real) == set(labels) and len(real) == len(labels):
@@ -362,14 +368,14 @@ class Lowerer:
         out_labels = tuple(x for x in labels if x not in names)
         real = tuple(x for x, f in zip(tail, layout) if f and x not in names)
         if not real:
-            return self._emit(Reduce, (), expr=e), out_labels, {}
+            return self._emit(Reduce, (), expr=e, op=op), out_labels, {}
         keep = axes == [-1] and nd > 1
         if keep:
             new_layout = layout[:-1] + (False,)
         else:
             new_layout = tuple(f for p, f in enumerate(layout) if p - nd not in axes)
         axis = axes[0] if len(axes) == 1 else tuple(axes)
-        out = self._emit(Reduce, new_layout, expr=e, axis=axis, keepdims=keep)
+        out = self._emit(Reduce, new_layout, expr=e, axis=axis, keepdims=keep, op=op)
         return out, out_labels, {out: real}
 
     def _is_flat(self, count) -> bool:

@@ -1,0 +1,48 @@
+"""Log-sum-exp of computed exponents (logits made inside the module): the generated code shifts
+them by their max, so logits of ±1000 stay finite and match PyTorch in float64."""
+import warnings
+
+import numpy as np
+import pytest
+
+import symbp
+from conftest import require
+
+torch = require("torch")
+
+CASES = [  # name, expression, shapes, the PyTorch reference, the logits it exponentiates
+    ("lsm", "log_softmax(x @ W.T)", {"x": ("B", "n"), "W": ("m", "n")},
+     lambda x, W: torch.log_softmax(x @ W.T, -1), lambda x, W: x @ W.T),
+    ("lse", "logsumexp(x @ W.T)", {"x": ("B", "n"), "W": ("m", "n")},
+     lambda x, W: torch.logsumexp(x @ W.T, -1), lambda x, W: x @ W.T),
+    ("attention", "softmax(Q @ K.T / sqrt(d)) @ V", {"Q": ("s", "d"), "K": ("t", "d"), "V": ("t", "e")},
+     lambda Q, K, V: torch.softmax(Q @ K.T / Q.shape[1] ** 0.5, -1) @ V,
+     lambda Q, K, V: Q @ K.T / np.sqrt(Q.shape[1])),
+]
+
+
+@pytest.mark.parametrize("name, text, shapes, reference, logits", CASES, ids=[c[0] for c in CASES])
+def test_large_computed_logits_stay_finite_and_match_torch(name, text, shapes, reference, logits):
+    d = symbp.derive(symbp.module(name, text, shapes=shapes))
+    f = symbp.load(d)
+    rng = np.random.default_rng(7)
+    sizes = {"B": 3, "n": 4, "m": 5, "s": 3, "d": 4, "t": 5, "e": 2}
+    args = [rng.standard_normal(tuple(sizes[s] for s in dims)) * 40 for dims in shapes.values()]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow, no invalid value
+        out, cache = f.forward(*args)
+        g = rng.standard_normal(np.shape(out))
+        grads = f.backward(g, cache)
+    tensors = [torch.tensor(a, requires_grad=True) for a in args]
+    ref = reference(*tensors)
+    ref.backward(torch.tensor(g))
+    assert np.abs(logits(*args)).max() > 710, "the case must reach overflow territory"
+    np.testing.assert_allclose(out, ref.detach().numpy(), rtol=1e-10, atol=1e-8)
+    for mine, t in zip(grads, tensors):
+        np.testing.assert_allclose(mine, t.grad.numpy(), rtol=1e-9, atol=1e-8)
+
+
+def test_the_shift_is_a_max_reduction_in_the_generated_forward():
+    d = symbp.derive(symbp.module("lsm", "log_softmax(x @ W.T)", shapes={"x": ("B", "n"), "W": ("m", "n")}))
+    forward = symbp.codegen(d).split("def lsm_backward")[0]
+    assert ".max(axis=-1, keepdims=True)" in forward
