@@ -90,3 +90,13 @@ def test_nodes_report_what_they_read():
     assert ir.Assign(t, a * b + a).deps() == {a: 2, b: 1}
     assert set(ir.Contract(t, a, True, b, False).deps()) == {a, b}
     assert ir.View(t, a, perm=(1, 0)).substitute({a: b}).source == b
+
+
+def test_masks_are_never_added_as_booleans():
+    """numpy adds boolean arrays as a logical or; found by the hypothesis `long` profile."""
+    d = symbp.derive(symbp.module("prop", "minimum(0.5, X) + where(x > 0, 0.5, X)",
+                                  shapes={"X": ("B", "n"), "x": ("n",)}))
+    assert symbp.verify(d, seed=0, sizes=(1, 3), large=False).ok
+    steps = symbp.load(symbp.derive(symbp.elementwise("steps", "where(x > 0, 1, 0) + where(x > 1, 1, 0)")))
+    out, _ = steps.forward(np.array([-1.0, 0.5, 2.0]))
+    np.testing.assert_array_equal(out, [0, 1, 2])

@@ -115,7 +115,14 @@ class ArrayPrinter(NumPyPrinter):
         return f"np.log({self._print(arg)})"
 
     def _print_Add(self, expr, order=None):
-        """Positive terms first, negative ones subtracted: ``g - s``, not ``-s + g``."""
+        """Positive terms first, negative ones subtracted: ``g - s``, not ``-s + g``. Two 0/1
+        masks (numpy booleans) are added as integers: ``True + True`` is ``True`` in numpy."""
+        masks = [t for t in expr.args if _is_mask(t)]
+        if len(masks) >= 2:
+            rest = self._print(sp.Add(*[t for t in expr.args if not _is_mask(t)])) \
+                if len(masks) < len(expr.args) else ""
+            counted = " + ".join(f"1*{self._print(m)}" for m in masks)
+            return f"{rest} + {counted}" if rest else counted
         terms = list(expr.args)
         if -1 not in terms or not any(isinstance(t, sp.exp) for t in terms):
             pos = [t for t in terms if not _negative(t)]
@@ -167,6 +174,11 @@ NUMPY_CALLS = {
 for _name, _template in NUMPY_CALLS.items():
     setattr(ArrayPrinter, f"_print_{_name}",
             lambda self, expr, t=_template: t.format(*[self._print(a) for a in expr.args]))
+
+def _is_mask(e) -> bool:
+    """A 0/1 ``Piecewise`` (printed as a numpy boolean array)."""
+    return isinstance(e, sp.Piecewise) and all(p.expr in (0, 1) for p in e.args)
+
 
 def _negative(term) -> bool:
     return term.could_extract_minus_sign() if not term.is_Number else term < 0

@@ -240,6 +240,21 @@ def guard_branches(expr: sp.Expr) -> sp.Expr:
     return expr.replace(lambda e: isinstance(e, sp.Piecewise), guard)
 
 
+def _is_mask(e) -> bool:
+    """A 0/1 ``Piecewise``: printed as a numpy boolean array."""
+    return isinstance(e, sp.Piecewise) and all(p.expr in (0, 1) for p in e.args)
+
+
+def distribute_masks(expr: sp.Expr) -> sp.Expr:
+    """``g·(m₁ + m₂)`` -> ``g·m₁ + g·m₂`` for 0/1 masks ``mᵢ``: numpy adds boolean arrays as a
+    logical or (``True + True`` is ``True``), so masks are only ever multiplied."""
+    def has_mask_sum(e) -> bool:
+        return isinstance(e, sp.Mul) and any(
+            isinstance(a, sp.Add) and sum(1 for t in a.args if _is_mask(t)) >= 1
+            and sum(1 for t in a.args if _is_mask(t) or t.is_number) >= 2 for a in e.args)
+    return expr.replace(has_mask_sum, sp.expand_mul)
+
+
 def stabilize(expr: sp.Expr, bases) -> sp.Expr:
     shifted = shift_computed_exponents(shift_logsumexp(expr, bases))
-    return guard_branches(stable_elementwise(shifted))
+    return distribute_masks(guard_branches(stable_elementwise(shifted)))
