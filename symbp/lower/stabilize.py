@@ -74,6 +74,13 @@ def _index_symbols(e) -> set:
     return {s for s in e.free_symbols if s.is_integer and not s.is_positive and s not in labels}
 
 
+def _plain_logits(u: sp.Expr) -> bool:
+    """Logits the computed shift handles: sums, products and contractions of inputs (a linear
+    map, ``Q Kᵀ/√d``), nothing exponential, logarithmic or divided by a sum."""
+    return not u.has(sp.exp, sp.log, MaxOver, sp.Piecewise) and not any(
+        p.exp.is_negative and p.base.has(sp.Sum) for p in u.atoms(sp.Pow))
+
+
 def computed_exponents(expr: sp.Expr) -> list[tuple]:
     """``(u, k, lo, hi)`` for each ``Σ_k exp(u)·v`` that is a divisor or inside a ``log`` and whose
     exponent is computed (a contraction, a scaled input: not an input element the input shift
@@ -89,7 +96,7 @@ def computed_exponents(expr: sp.Expr) -> list[tuple]:
         factors = [f for t in sp.Add.make_args(s.function) for f in sp.Mul.make_args(t)]
         for e in factors:
             u = e.args[0] if isinstance(e, sp.exp) else None
-            if u is None or not u.has(var) or u.has(MaxOver) or any(
+            if u is None or not u.has(var) or not _plain_logits(u) or any(
                     str(ix.base.label).endswith("_shift") for ix in u.atoms(sp.Indexed)):
                 continue
             found.append((u, var, lo, hi))
