@@ -100,3 +100,9 @@ def test_masks_are_never_added_as_booleans():
     steps = symbp.load(symbp.derive(symbp.elementwise("steps", "where(x > 0, 1, 0) + where(x > 1, 1, 0)")))
     out, _ = steps.forward(np.array([-1.0, 0.5, 2.0]))
     np.testing.assert_array_equal(out, [0, 1, 2])
+
+
+def test_an_exp_of_a_sum_is_never_expanded_into_a_product():
+    """softmax of a contraction with a softmax: the shift split exp(Σ) into Π exp (no array form)."""
+    d = symbp.derive(symbp.module("nested", "softmax(A @ softmax(x))", shapes={"x": ("n",), "A": ("n", "n")}))
+    assert symbp.verify(d, seed=0, sizes=(1, 3), large=False).ok

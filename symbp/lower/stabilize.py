@@ -53,6 +53,13 @@ def _max_of(ix: sp.Indexed) -> sp.Expr:
     return shift_name(ix.base, "max")[lead] if lead else sp.Symbol(f"{ix.base.label}_max", real=True)
 
 
+def _split_exp(e: sp.exp) -> sp.Expr:
+    """``exp(a + b)`` -> ``exp(a)·exp(b)`` over the terms of the argument only (``expand`` would
+    also turn ``exp(Σ_p f_p)`` into ``Π_p exp(f_p)``, which has no array form)."""
+    arg = e.args[0]
+    return sp.Mul(*[sp.exp(t) for t in arg.args]) if isinstance(arg, sp.Add) else e
+
+
 def shift_logsumexp(expr: sp.Expr, bases) -> sp.Expr:
     """Rewrite ``exp(x[..., j])`` as ``exp(x_shift[..., j]) · exp(x_max[...])`` and simplify."""
     if not bases:
@@ -61,8 +68,7 @@ def shift_logsumexp(expr: sp.Expr, bases) -> sp.Expr:
     reps = {ix: shift_name(ix.base, "shift")[ix.indices] + _max_of(ix)
             for ix in expr.atoms(sp.Indexed) if ix.base in bases}
     out = expr.xreplace(reps)
-    out = out.replace(lambda e: isinstance(e, sp.exp),
-                      lambda e: sp.expand(e, power_exp=True, mul=False, log=False, basic=False))
+    out = out.replace(lambda e: isinstance(e, sp.exp), _split_exp)
     out = out.replace(lambda e: isinstance(e, sp.Sum), lambda e: factor_sum(e))
     out = sp.expand_log(out, force=True)
     out = out.replace(lambda e: isinstance(e, sp.Sum), lambda e: factor_sum(e))
