@@ -69,10 +69,15 @@ def shift_logsumexp(expr: sp.Expr, bases) -> sp.Expr:
             for ix in expr.atoms(sp.Indexed) if ix.base in bases}
     out = expr.xreplace(reps)
     out = out.replace(lambda e: isinstance(e, sp.exp), _split_exp)
-    out = out.replace(lambda e: isinstance(e, sp.Sum), lambda e: factor_sum(e))
+    return sp.powsimp(_shift_out_of_sums(out))
+
+
+def _shift_out_of_sums(expr: sp.Expr) -> sp.Expr:
+    """``exp(M)`` factors out of the sums (``factor_sum``) and out of their logs: they cancel in
+    ratios and leave ``log`` as ``M + log Σ …``."""
+    out = expr.replace(lambda e: isinstance(e, sp.Sum), lambda e: factor_sum(e))
     out = sp.expand_log(out, force=True)
-    out = out.replace(lambda e: isinstance(e, sp.Sum), lambda e: factor_sum(e))
-    return sp.powsimp(out)
+    return out.replace(lambda e: isinstance(e, sp.Sum), lambda e: factor_sum(e))
 
 
 def _index_symbols(e) -> set:
@@ -133,12 +138,7 @@ def shift_computed_exponents(expr: sp.Expr) -> sp.Expr:
                     return sp.exp(mark) * sp.exp(top_mark)
             return e
         expr = expr.replace(lambda e: isinstance(e, sp.exp), shifted)
-    if not back:
-        return expr
-    out = expr.replace(lambda e: isinstance(e, sp.Sum), lambda e: factor_sum(e))
-    out = sp.expand_log(out, force=True)
-    out = out.replace(lambda e: isinstance(e, sp.Sum), lambda e: factor_sum(e))
-    return out.xreplace(back)
+    return _shift_out_of_sums(expr).xreplace(back) if back else expr
 
 
 MAX_FACTOR_OPS = 150  # sigmoid forms are searched (cancel, factor) in bodies at most this large
