@@ -132,6 +132,11 @@ class Writer:
             raise TypeError("a display formula must be a checked Equation, not typed LaTeX")
         self.add(Block("math", localize_math(eq.tex, self.lang), eq.tex, eq=eq))
 
+    def step(self, key: str, eq: Equation, **fmt):
+        """A paragraph and the checked formula it introduces."""
+        self.para(key, **fmt)
+        self.math(eq)
+
     def code(self, source: str, language: str = "python"):
         self.add(Block("code", source, source, language=language))
 

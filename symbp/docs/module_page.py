@@ -115,10 +115,8 @@ def _input_steps(w: Writer, d, f, name: str):
         w.math(fi.partial)
     else:  # through the statistics: the deltas are in the formulas after ``partial.through``
         w.para("partial.intro_statistics", x=fi.element, name=name)
-        w.para("partial.through")
-        w.math(fi.through)
-        w.para("partial.direct")
-        w.math(fi.direct)
+        w.step("partial.through", fi.through)
+        w.step("partial.direct", fi.direct)
     w.heading("h.jacobian", level=4)
     if fi.jacobian is None:
         w.para("jacobian.same", base=fi.symbol, y=out)
@@ -154,10 +152,8 @@ def _two_cases(w: Writer, f):
     """Normalisation with the dataset's statistics (the notes) and with the batch's, each named."""
     fi = f.inputs["x"]
     w.heading("h.cases", level=3)
-    w.para("cases.fixed")
-    w.math(fi.fixed)
-    w.para("cases.batch")
-    w.math(fi.vjp)
+    w.step("cases.fixed", fi.fixed)
+    w.step("cases.batch", fi.vjp)
 
 
 def _kinks(w: Writer, d):

@@ -331,8 +331,7 @@ def kaiming_blocks(lang: str, figure: str) -> list:
     w.para("about.kaiming")
     key_result(w, "kaiming", [f["solve"]])
     for step in ("sum", "general", "relu", "solve"):  # the derivation, one checked step each
-        w.para(f"kaiming.{step}")
-        w.math(f[step])
+        w.step(f"kaiming.{step}", f[step])
     w.figure(figure, "kaiming.figure")
     w.para("kaiming.code")
     w.code(kaiming_source().rstrip())
