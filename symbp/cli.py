@@ -15,11 +15,11 @@ from .build.pdf import PdfError
 from .catalog import catalog as catalog_modules
 from .catalog import get, rules
 from .check import check_answer, verify
-from .codegen.generate import module_source, shape_text
+from .codegen.generate import module_source
 from .derive import DerivationError, derive
 from .docs.render import render_one
 from .docs.report import checks_table, derivation_text
-from .expr import ExpressionError
+from .expr import ExpressionError, shape_text
 from .graph import GraphError
 from .request import UsageError
 from .request import user_module as module_from_text

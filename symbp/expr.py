@@ -367,7 +367,7 @@ class _Builder:
         kb = -1 if len(b.idx) == 1 else -2
         da, db = a.dims[-1], b.dims[kb]
         if da != db:
-            self.error(node, f"shape mismatch in @: {_shape(a.dims)} @ {_shape(b.dims)}")
+            self.error(node, f"shape mismatch in @: {shape_text(a.dims)} @ {shape_text(b.dims)}")
         batch_a, batch_b = a.idx[:-2], b.idx[:-2]
         reps_a, reps_b, batch, batch_dims = self.unify(node, [(batch_a, a.dims[:-2]), (batch_b, b.dims[:-2])],
                                                        a, b)
@@ -396,7 +396,7 @@ class _Builder:
         for letters_of, t in zip(operands, terms):
             if not (letters_of.isascii() and letters_of.isalpha() or letters_of == "") \
                     or len(letters_of) != len(t.idx):
-                self.error(node, f"einsum(): '{letters_of}' does not fit an operand of shape {_shape(t.dims)} "
+                self.error(node, f"einsum(): '{letters_of}' does not fit an operand of shape {shape_text(t.dims)} "
                                  "(letters only, one per axis, no '...')")
             if len(set(letters_of)) != len(letters_of):
                 self.error(node, f"einsum(): a letter repeated in '{letters_of}' (a diagonal) is not supported")
@@ -439,8 +439,8 @@ class _Builder:
                         idx[q] = i
                     dims[q] = d
                 else:
-                    shapes = " and ".join(_shape(t.dims) for t in whole) or \
-                        " and ".join(_shape(d) for _, d in parts)
+                    shapes = " and ".join(shape_text(t.dims) for t in whole) or \
+                        " and ".join(shape_text(d) for _, d in parts)
                     self.error(node, f"shape mismatch: {shapes}")
         reps = []
         for p_idx, _ in parts:
@@ -476,7 +476,8 @@ def _is_axis(value) -> bool:
     return bool(items) and all(type(a) is int for a in items)
 
 
-def _shape(dims) -> str:
+def shape_text(dims) -> str:
+    """A shape as numpy prints it: ``(B, n)``, ``(n,)``."""
     return "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
 
 

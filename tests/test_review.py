@@ -4,7 +4,6 @@ rules without a penalty, notation, figures per language with no edge across a no
 prose and tables)."""
 import re
 
-import numpy as np
 import pytest
 import sympy as sp
 

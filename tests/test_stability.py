@@ -46,3 +46,11 @@ def test_the_shift_is_a_max_reduction_in_the_generated_forward():
     d = symbp.derive(symbp.module("lsm", "log_softmax(x @ W.T)", shapes={"x": ("B", "n"), "W": ("m", "n")}))
     forward = symbp.codegen(d).split("def lsm_backward")[0]
     assert ".max(axis=-1, keepdims=True)" in forward
+
+
+def test_a_shifted_softmax_can_be_compared():
+    """The max of the shift is real: a condition over a shifted softmax is a valid comparison
+    (found by the hypothesis long profile)."""
+    d = symbp.derive(symbp.module("prop", "maximum(z, softmax(W @ x))",
+                                  shapes={"x": ("n",), "z": ("m",), "W": ("m", "n")}))
+    assert symbp.verify(d, seed=0, sizes=(1, 3), large=False).ok

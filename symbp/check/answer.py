@@ -23,6 +23,7 @@ import numpy as np
 import sympy as sp
 
 from ..derive.index import canonical_sums
+from ..expr import shape_text
 from ..names import OUTPUT
 from ..spec import _rename_bound
 from .answer_language import ONE, AnswerShapeError, parse_answer
@@ -303,10 +304,6 @@ def _dims_of(m, kink, idx):
     return tuple(names[i] for i in idx)
 
 
-def _shape_text(dims) -> str:
-    return "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
-
-
 def check_answer(module, wrt: str, answer: str, *, seed: int = 0) -> Verdict:
     """Is ``answer`` the gradient of the cost with respect to input ``wrt`` of ``module``?
 
@@ -344,7 +341,7 @@ def check_answer(module, wrt: str, answer: str, *, seed: int = 0) -> Verdict:
         diagnosis = diagnose(samples, sizes, 1e-9, branch_conditions(d.steps[wrt].vjp),
                              (m.branches,) if m.branches else ())
     if not shape_ok:
-        return Verdict(correct=False, shape_error=(_shape_text(parsed.dims), _shape_text(tensor.dims)),
+        return Verdict(correct=False, shape_error=(shape_text(parsed.dims), shape_text(tensor.dims)),
                        diagnosis=diagnosis, **base)
     wrong = next((p for p in points if p.differs), None)
     if wrong is not None:

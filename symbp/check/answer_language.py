@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ..expr import KEPT, ExpressionError, Term, _Builder, _shape, syntax_tree
+from ..expr import KEPT, ExpressionError, Term, _Builder, shape_text, syntax_tree
 from ..names import OUTPUT, UPSTREAM
 from ..spec import Module, _rename_bound, size
 
@@ -60,7 +60,7 @@ class _AnswerBuilder(_Builder):
 
     def matmul(self, node, a, b):
         if a.idx and b.idx and len(a.idx) <= 2 and len(b.idx) <= 2 and a.dims[-1] != b.dims[0]:
-            raise AnswerShapeError(f"shape mismatch in @: {_shape(a.dims)} @ {_shape(b.dims)}",
+            raise AnswerShapeError(f"shape mismatch in @: {shape_text(a.dims)} @ {shape_text(b.dims)}",
                                    node.col_offset + 1)
         return super().matmul(node, a, b)
 
@@ -73,8 +73,8 @@ class _AnswerBuilder(_Builder):
             for p, d in enumerate(t.dims):
                 if d != ONE:
                     if target[offset + p] not in (ONE, d):
-                        raise AnswerShapeError(f"shape mismatch: {_shape(target)} and "
-                                               f"{_shape(t.dims)}", node.col_offset + 1)
+                        raise AnswerShapeError(f"shape mismatch: {shape_text(target)} and "
+                                               f"{shape_text(t.dims)}", node.col_offset + 1)
                     target[offset + p] = d
         fixed = []
         for t in terms:

@@ -32,7 +32,7 @@ from ..spec import Module
 from .compare import (NOISE_FACTOR, Diagnosis, Plan, Sample, branch_conditions, diagnose, draw,
                       hull_error, kinks, nudged, on_kink, plans, swapped, tolerance_for)
 from .evaluate import _Float, evaluate, module_env, output_of
-from .verification import Check, Report, rel_error
+from .verification import Check, Report, flat, rel_error
 
 
 @dataclass(frozen=True)
@@ -146,12 +146,6 @@ def _upstream(m: Module, plan: Plan, rng, dtype):
     return g.copy(), g.astype(np.float64)
 
 
-def _flat(out) -> np.ndarray:
-    if isinstance(out, (tuple, list)):
-        return np.concatenate([np.asarray(o, dtype=np.float64).ravel() for o in out])
-    return np.asarray(out, dtype=np.float64).ravel()
-
-
 def _gradients(m: Module, grads) -> dict:
     """The user's backward result by input name (tuple per positional input, or per
     differentiable input, a dict, or a single array)."""
@@ -230,12 +224,12 @@ class _Run:
             self.samples[t.name].append(Sample(plan, np.zeros(0), None))
 
     def check_forward(self, plan: Plan, out, env, env_low, label: str):
-        y = _flat(output_of(env))
+        y = flat(output_of(env))
         tol = self.tol
         if env_low is not None:
-            tol = max(tol, NOISE_FACTOR * rel_error(_flat(output_of(env_low)), y))
+            tol = max(tol, NOISE_FACTOR * rel_error(flat(output_of(env_low)), y))
         try:
-            got = _flat(out)
+            got = flat(out)
         except (TypeError, ValueError) as exc:
             got, error = None, f"forward output is not an array: {exc}"
         if got is not None and got.shape != y.shape:

@@ -204,7 +204,7 @@ class _Evaluator:
 
     def f(self, values: dict) -> np.ndarray:
         out, _ = self.forward(*[values[t.name] for t in self.module.inputs], **self.params)
-        return _flat(out)
+        return flat(out)
 
     def vjp(self, values: dict, g_flat: np.ndarray, name: str) -> np.ndarray:
         out, cache = self.forward(*[values[t.name] for t in self.module.inputs], **self.params)
@@ -213,8 +213,9 @@ class _Evaluator:
         return np.asarray(grads[self.position[name]], dtype=float).ravel()
 
 
-def _flat(out) -> np.ndarray:
-    if isinstance(out, tuple):
+def flat(out) -> np.ndarray:
+    """A forward's output (an array, or a tuple of arrays for Duplicate) as one float64 vector."""
+    if isinstance(out, (tuple, list)):
         return np.concatenate([np.asarray(o, dtype=float).ravel() for o in out])
     return np.asarray(out, dtype=float).ravel()
 

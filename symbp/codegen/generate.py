@@ -4,6 +4,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from ..derive import Derivation, RuleDerivation, dispatch, subgradients
+from ..expr import shape_text
 from ..templating import render
 from ..version import __version__
 from .compiled import run_source
@@ -22,10 +23,6 @@ def subgradient_text(cond, rule) -> str:
     if rule != "sign0":
         parts.update(lhs=text(cond.lhs), rhs=text(cond.rhs))
     return _SUBGRADIENT[rule].format(**parts)
-
-
-def shape_text(dims) -> str:
-    return "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
 
 
 def _forward_doc(d: Derivation) -> str:

@@ -20,6 +20,7 @@ import numpy as np
 import sympy as sp
 
 from ..check import fd
+from ..check.verification import rel_error as check_rel_error
 
 TOLERANCE = 1e-6
 
@@ -53,11 +54,10 @@ def aligned(rows: list[str]) -> str:
 
 
 def rel_error(a, b) -> float:
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    if a.shape != b.shape or not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+    """:func:`symbp.check.verification.rel_error`, and ``inf`` for arrays of different shapes."""
+    if np.shape(a) != np.shape(b):
         return float("inf")
-    scale = max(float(np.max(np.abs(a), initial=0.0)), float(np.max(np.abs(b), initial=0.0)), 1e-8)
-    return float(np.max(np.abs(a - b), initial=0.0) / scale)
+    return check_rel_error(a, b)
 
 
 # -- numeric evaluation of index-form expressions ----------------------------------------------

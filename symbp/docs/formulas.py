@@ -19,7 +19,7 @@ from ..derive.index import sum_out
 from ..names import OUTPUT, UPSTREAM
 from .equations import Equation, aligned, rel_error
 from .latex import PARAM_LATEX, display_names, latex
-from .matrix import NoMatrixForm, bookkeeping, check_matrix_form, evaluate, matrix_form
+from .matrix import NoMatrixForm, bookkeeping, check_matrix_form, matrix_form
 from .matrix import matrix_latex
 from .points import ModulePoint
 
@@ -167,25 +167,10 @@ def matrix_values(expr, arrays: dict) -> np.ndarray:
 
 
 def _linear_key(d, formulas, names):
-    """The three VJPs in matrix form with the symbolic sizes ``B``, ``n``, ``m`` (as the matrix forms
-    below them write them), evaluated at the worked point's sizes against the generated backward."""
-    p = formulas.point
-    B, n, m = (sp.Symbol(k, integer=True, positive=True) for k in ("B", "n", "m"))
-    G, X, W = sp.MatrixSymbol("G", B, m), sp.MatrixSymbol("x", B, n), sp.MatrixSymbol("W", m, n)
-    ones = sp.OneMatrix(B, 1)
-    grads = p.code_backward()
-    values = {"G": p.g, "x": p.inputs["x"], "W": p.inputs["W"]}
-    sizes = {B: p.sizes["B"], n: p.sizes["n"], m: p.sizes["m"]}
-    rows, parts = [], []
-    for lhs, expr, name in ((r"\frac{\partial C}{\partial x}", G * W, "x"),
-                            (r"\frac{\partial C}{\partial W}", G.T * X, "W"),
-                            (r"\frac{\partial C}{\partial b}", ones.T * G, "b")):
-        got = evaluate(expr, values, sizes)
-        err = rel_error(got.reshape(grads[name].shape), grads[name]) if got.size == grads[name].size \
-            else float("inf")
-        rows.append(f"{lhs} &= {matrix_latex(expr)}")
-        parts.append(Equation("", (expr,), "the generated numpy backward", err))
-    return [combined(aligned(rows), parts)]
+    """The three VJPs in matrix form: the derived, checked matrix forms of the inputs, stacked."""
+    rows = [rf"\frac{{\partial C}}{{\partial {f.symbol}}} &= {matrix_latex(f.matrix.shown[0], PARAM_LATEX)}"
+            for f in formulas.inputs.values()]
+    return [combined(aligned(rows), [f.matrix for f in formulas.inputs.values()])]
 
 
 def _softmax_key(d, formulas, names):

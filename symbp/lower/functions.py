@@ -69,6 +69,7 @@ class MaxOver(sp.Function):
     computed exponent). Appears only after derivation, so it has no derivative."""
 
     nargs = 2
+    is_real = True  # a max of real logits (conditions compare it)
 
     @property
     def limits(self):
