@@ -14,7 +14,7 @@ from symbp.docs.blocks import localize_math, walk
 from symbp.docs.equations import Equation
 from symbp.docs.examples import EXAMPLES, array_text
 from symbp.docs.exercises import DERIVE
-from symbp.docs.glossary import GLOSSARY
+from symbp.docs.glossary import GLOSSARY, load_glossary
 from symbp.docs.outputs import PARTS
 from symbp.docs.points import ModulePoint
 
@@ -311,6 +311,20 @@ def test_vietnamese_pages_use_the_glossary(site):
     for term in GLOSSARY:
         for avoided in term.avoid:
             assert avoided.lower() not in everything, f"'{avoided}' (glossary: say '{term.vi}')"
+
+
+def test_glossary_table_is_read_whole_and_checked(tmp_path):
+    assert len(GLOSSARY) > 40 and all(t.en and t.vi for t in GLOSSARY)
+    by_en = {t.en: t for t in GLOSSARY}
+    assert by_en["Add"].exact and not by_en["gradient"].exact
+    assert by_en["learning rate"].avoid == ("tỷ lệ học tập", "tốc độ học tập")
+    table = tmp_path / "glossary.tsv"
+    table.write_text("en\tvi\tnotes_vi\tavoid\texact\nkink\tđiểm gãy\t\ta; b\tyes\n", encoding="utf-8")
+    (term,) = load_glossary(table)
+    assert term.avoid == ("a", "b") and term.exact and term.notes_vi == ""
+    table.write_text("en\tvi\tnotes_vi\tavoid\texact\nkink\tđiểm gãy\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"glossary.tsv:2"):
+        load_glossary(table)
 
 
 def test_vietnamese_calques_of_the_issue_are_gone(files):

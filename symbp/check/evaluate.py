@@ -18,6 +18,7 @@ import functools
 import math
 import operator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import mpmath
 import numpy as np
@@ -103,9 +104,8 @@ class Env:
     ranges: dict = field(default_factory=dict)  # index symbol -> (lo, hi), while evaluating
 
 
-@dataclass(frozen=True)
-class _V:
-    """A value over named axes: ``a`` has one axis per symbol of ``idx``."""
+class _V(NamedTuple):
+    """A value over named axes: ``a`` has one axis per symbol of ``idx`` (a tuple: made often)."""
 
     a: object
     idx: tuple = ()

@@ -26,8 +26,6 @@ from ..spec import Module, Tensor, indices
 from .result import Derived
 from .index import CONSTANT_SUM, canonical_sums, check_structure, in_range, rewrite, sum_out
 
-_INPUT_INDEX_POOL = "c j l p q s u v"
-
 
 @dataclass(frozen=True)
 class InputDerivation:
@@ -104,6 +102,10 @@ def kinks(expr: sp.Expr) -> tuple[sp.Expr, ...]:
 def _elementary(expr: sp.Expr) -> bool:
     """Only arithmetic, ``exp`` and ``log``: an inverse worth printing."""
     return all(isinstance(f, (sp.exp, sp.log)) for f in expr.atoms(sp.Function))
+
+
+# the names an input's own indices take: the first ones the forward does not use
+_INPUT_INDEX_POOL = "c j l p q s u v"
 
 
 def _fresh_indices(module: Module, count: int) -> tuple[sp.Symbol, ...]:

@@ -1,13 +1,15 @@
 """glossary: the notes' terms, English ↔ Vietnamese, and what the Vietnamese pages must not say.
 
-Each entry: the English term as the notes use it, the Vietnamese term these pages use, the
-translation of the course's Vietnamese page where it differs, and the calques to avoid. The
-glossary page is built from this table, and the tests hold every Vietnamese page to it: where the
-English page uses a term, the Vietnamese page uses its translation, and no page uses an avoided one.
+The table is data, ``lang/glossary.tsv`` (tab-separated, editable in any spreadsheet). Each entry:
+the English term as the notes use it, the Vietnamese term these pages use, the translation of the
+course's Vietnamese page where it differs, and the calques to avoid. The glossary page is built
+from this table, and the tests hold every Vietnamese page to it: where the English page uses a
+term, the Vietnamese page uses its translation, and no page uses an avoided one.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from .blocks import Writer
 
@@ -21,54 +23,27 @@ class Term:
     exact: bool = False          # a name (Add, Duplicate): the English matched with its capital
 
 
-GLOSSARY = (
-    Term("backpropagation", "lan truyền ngược", avoid=("backpropagating",)),
-    Term("forward pass", "lượt truyền xuôi", "chuyển tiếp"),
-    Term("backward pass", "lượt lan truyền ngược"),
-    Term("gradient", "gradient", "độ dốc", avoid=("độ dốc",)),
-    Term("vanishing gradient", "gradient tiêu biến", "độ dốc biến mất",
-         avoid=("gradient biến mất", "dộ dốc")),
-    Term("Jacobian", "ma trận Jacobian"),
-    Term("chain rule", "quy tắc chuỗi"),
-    Term("cost", "hàm chi phí"),
-    Term("loss", "mất mát"),
-    Term("partial derivative", "đạo hàm riêng"),
-    Term("derivation", "quá trình tính đạo hàm", avoid=("phép suy ra",)),
-    Term("the notes", "bài giảng", "bài viết", avoid=("bài viết",)),
-    Term("module", "mô-đun"),
-    Term("Duplicate", "Bản sao", avoid=("Nhân bản", "nhân bản"), exact=True),
-    Term("Add", "Cộng", "Thêm", exact=True),
-    Term("activation function", "hàm kích hoạt", "chức năng kích hoạt", avoid=("chức năng kích hoạt",)),
-    Term("saturate", "bão hòa"),
-    Term("cross-entropy", "entropy chéo"),
-    Term("stochastic gradient descent", "hạ gradient ngẫu nhiên", "giảm độ dốc ngẫu nhiên",
-         avoid=("giảm độ dốc",)),
-    Term("learning rate", "tốc độ học", "tỷ lệ học tập", avoid=("tỷ lệ học tập", "tốc độ học tập")),
-    Term("schedule", "lịch trình"),
-    Term("weight", "trọng số", "trọng lượng", avoid=("trọng lượng",)),
-    Term("weight decay", "suy giảm trọng số", "giảm trọng lượng", avoid=("giảm trọng lượng",)),
-    Term("regularisation", "điều chuẩn", "chính quy hóa / điều hòa", avoid=("chính quy hóa", "điều hòa")),
-    Term("normalisation", "chuẩn hóa"),
-    Term("initialisation", "khởi tạo"),
-    Term("epoch", "epoch", "kỷ nguyên", avoid=("kỷ nguyên",)),
-    Term("minibatch", "minibatch"),
-    Term("mean", "trung bình"),
-    Term("variance", "phương sai"),
-    Term("standard deviation", "độ lệch chuẩn"),
-    Term("probability mass", "xác suất", avoid=("khối lượng",)),
-    Term("seeded", "seed cố định", avoid=("hạt giống",)),
-    Term("kink", "điểm gãy"),
-    Term("subgradient", "dưới gradient"),
-    Term("finite differences", "sai phân hữu hạn"),
-    Term("elementwise", "từng phần tử"),
-    Term("upstream gradient", "gradient truyền từ phía trên"),
-    Term("vector-Jacobian product", "tích vectơ–Jacobian"),
-    Term("directed acyclic graph", "đồ thị có hướng không chu trình", "đồ thị xoay chiều có hướng",
-         avoid=("xoay chiều",)),
-    Term("worked example", "ví dụ bằng số"),
-    Term("exercise", "bài tập"),
-    Term("key result", "kết quả chính"),
-)
+GLOSSARY_FILE = Path(__file__).resolve().parent / "lang" / "glossary.tsv"
+
+
+def load_glossary(path: Path = GLOSSARY_FILE) -> tuple[Term, ...]:
+    """The terms of a tab-separated table with the columns ``en vi notes_vi avoid exact``
+    (``avoid`` separated by ``;``, ``exact`` is ``yes`` or empty)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header, *rows = [line.split("\t") for line in lines if line.strip()]
+    if header != ["en", "vi", "notes_vi", "avoid", "exact"]:
+        raise ValueError(f"{path}: unexpected columns {header}")
+    terms = []
+    for number, row in enumerate(rows, start=2):
+        if len(row) != len(header) or row[4] not in ("", "yes"):
+            raise ValueError(f"{path}:{number}: expected {len(header)} columns, exact empty or yes")
+        en, vi, notes_vi, avoid, exact = row
+        terms.append(Term(en, vi, notes_vi, tuple(a.strip() for a in avoid.split(";") if a.strip()),
+                          exact == "yes"))
+    return tuple(terms)
+
+
+GLOSSARY = load_glossary()
 
 
 def glossary_blocks(lang: str) -> list:

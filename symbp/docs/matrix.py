@@ -225,16 +225,19 @@ class _Translator:
             return Value(sp.Transpose(mm(a, sp.Transpose(b))), 1)
         return Value(mm(a, b), 2 if left.ndim == 2 else 1)
 
+    def _ranked(self, what: str, *operands: tuple) -> list[Value]:
+        """The values of ``(ref, ndim)`` pairs; ``NoMatrixForm(what)`` where a rank differs."""
+        values = [self.env[ref.name] for ref, _ in operands]
+        if any(v.ndim != ndim for v, (_, ndim) in zip(values, operands)):
+            raise NoMatrixForm(what)
+        return values
+
     def _node_OneHot(self, node):
-        classes = self.env[node.classes.name]
-        if classes.ndim != 1:
-            raise NoMatrixForm("one-hot of a matrix")
+        (classes,) = self._ranked("one-hot of a matrix", (node.classes, 1))
         return Value(OneHotOf(classes.expr, node.size), 2)
 
     def _node_Gather(self, node):
-        source, classes = self.env[node.source.name], self.env[node.classes.name]
-        if source.ndim != 2 or classes.ndim != 1:
-            raise NoMatrixForm("gather")
+        source, classes = self._ranked("gather", (node.source, 2), (node.classes, 1))
         return Value(Pick(source.expr, classes.expr), 1)
 
     # -- elementwise expressions ----------------------------------------------------------------
