@@ -185,6 +185,22 @@ def test_user_modules_through_load(name, dtype):
         np.testing.assert_allclose(g, t.grad.numpy(), **TOL[dtype])
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["f64", "f32"])
+@pytest.mark.parametrize("forward", ["where(x > 0, 1, 0) + where(x > 1, 2, 0)",
+                                     "sum(where(x > 0, 1, 0))", "n * where(x > 0, 1, 0)"])
+def test_whole_number_outputs_come_in_the_input_dtype(forward, dtype):
+    # numpy computes a sum of masks as ints (True + True is 2, not True): the output is cast
+    f = symbp.load(symbp.derive(symbp.module("steps", forward, shapes={"x": ("n",)})))
+    x = np.array([-1.0, 0.5, 2.0], dtype=dtype)
+    out, cache = f.forward(x)
+    assert out.dtype == dtype
+    expected = {"where(x > 0, 1, 0) + where(x > 1, 2, 0)": [0, 1, 3], "sum(where(x > 0, 1, 0))": 2,
+                "n * where(x > 0, 1, 0)": [0, 3, 3]}[forward]
+    np.testing.assert_array_equal(out, expected)
+    (dx,) = f.backward(np.ones_like(out), cache)
+    assert dx.dtype == dtype and not dx.any()
+
+
 def test_user_module_extreme_inputs():
     f = symbp.load(symbp.derive(symbp.elementwise("swish", "x * sigmoid(x)")))
     x = np.array([-1000.0, -50.0, 0.0, 50.0, 1000.0], dtype=np.float32)

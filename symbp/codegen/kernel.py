@@ -109,12 +109,15 @@ class _Program:
         self.names: list[str] = []
         self.ranks: list[int] = []
         self.broadcast: dict[str, str] = {}
+        self.cast: dict[str, str] = {}  # integer-valued results (sums of masks): in ``like``'s dtype
 
     def add(self, name: str, expr: sp.Expr, target: tuple, sizes: dict, like: str | None = None):
         self.lowerer.bind_sizes(sizes)
         missing = [t for t in target if not expr.has(t)]
         if missing:
             self.broadcast[name] = like
+        elif like and _integer_valued(expr):
+            self.cast[name] = like
         self.lowerer.lower(expr, target, broadcast=bool(missing))  # unused axes kept, of size 1
         self.names.append(name)
         self.ranks.append(0 if name in self.broadcast else len(target))
@@ -221,6 +224,8 @@ class _Part:
             value = code[by_result[k]] if k in by_result else p._print(r)
             if like:
                 value = f"np.broadcast_to({value}, np.shape({like})).astype(np.result_type({like}))"
+            elif name in self.program.cast:
+                value = f"np.asarray({value}, dtype=np.result_type({self.program.cast[name]}))"
             body = [f"{name} = {value}"] + ([f"{name} += {tails[k]}"] if k in tails else [])
             if needs is None:
                 lines += body
@@ -229,6 +234,12 @@ class _Part:
             else:
                 lines += [f"if needs[{needs[k]}]:"] + ["    " + b for b in body] + ["else:", f"    {name} = None"]
         return lines
+
+
+def _integer_valued(expr: sp.Expr) -> bool:
+    """Whole numbers at every point (masks, their sums and integer multiples): numpy would
+    compute them as ints or bools."""
+    return bool(expr.replace(lambda e: isinstance(e, sp.Sum), lambda e: e.function).is_integer)
 
 
 def _scalar_names(module: Module, arrays: dict) -> set[str]:
