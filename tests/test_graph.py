@@ -100,6 +100,29 @@ def linear_leaves(n_in: int, n_w: int):
     return g
 
 
+def test_a_graph_without_parameters_is_refused_and_an_input_can_be_one():
+    g = symbp.graph("plain")
+    g.input("x", ("B", 5))
+    g.node("a", "relu", "x")
+    g.node("y", "softmax", "a")
+    g.output("y")
+    with pytest.raises(GraphError, match="no parameter"):
+        symbp.derive(g)
+    g = symbp.graph("plain")
+    g.param("x", ("B", 5))  # the gradient of the input, as the error message suggests
+    g.node("a", "relu", "x")
+    g.node("y", "softmax", "a")
+    g.output("y")
+    d = symbp.derive(g)
+    assert symbp.verify(d, seed=0).ok
+    x = np.random.default_rng(0).normal(size=(3, 5))
+    y, cache = symbp.load(d).forward(x)
+    up = np.random.default_rng(1).normal(size=y.shape)
+    s = np.exp(x * (x > 0)) / np.exp(x * (x > 0)).sum(-1, keepdims=True)  # oracle by hand
+    expected = s * (up - (up * s).sum(-1, keepdims=True)) * (x > 0)
+    np.testing.assert_allclose(symbp.load(d).backward(up, cache)["x"], expected, rtol=1e-12)
+
+
 def test_shape_mismatch_is_named():
     g = linear_leaves(n_in=4, n_w=5)
     g.node("h", "linear", "x", "W", "b")

@@ -41,6 +41,9 @@ class NetworkDerivation(Derived):
 def derive_network(g: Graph) -> NetworkDerivation:
     order = g.order()
     shapes = g.shapes()
+    if not any(v.role == "param" for v in g.values.values()):
+        raise GraphError("the graph has no parameter, so nothing to differentiate: declare what the "
+                         "gradient is wanted for with param(name, shape) (an input too)")
     modules: dict[str, Derivation] = {}
     for n in order:
         m = g.nodes[n].module
