@@ -1,4 +1,5 @@
 import os
+import tracemalloc
 import zlib
 from pathlib import Path
 
@@ -71,6 +72,16 @@ def files(built) -> dict[str, str | bytes]:
     return {p.relative_to(built).as_posix(): (p.read_text("utf-8") if p.suffix in TEXT_SUFFIXES
                                                else p.read_bytes())
             for p in sorted(built.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
+
+
+def peak_memory(fn, *args) -> int:
+    """Bytes allocated at the peak of ``fn(*args)`` (numpy reports its arrays to tracemalloc)."""
+    tracemalloc.start()
+    try:
+        fn(*args)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
 
 def require(module_name: str):

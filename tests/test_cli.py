@@ -66,6 +66,13 @@ def test_verify_passes(capsys):
     assert "passed" in out.splitlines()[-1]
 
 
+def test_verify_names_what_it_could_not_check(capsys):
+    code, out, _ = run(capsys, "verify", "--expr", "where(log_softmax(sigmoid(z)) > 0, 0.5, W @ x)",
+                       "--shape", "z=m", "--shape", "W=m,n", "--shape", "x=n", "--seed", "0")
+    assert code == 0 and "passed" in out.splitlines()[-1]
+    assert "user: not checked: z at m=1 n=2 (on a kink that vanishes identically at that size)" in out
+
+
 def test_verify_failure_exits_1(capsys, monkeypatch):
     import symbp
     import symbp.cli as cli

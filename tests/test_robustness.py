@@ -140,3 +140,15 @@ def test_a_condition_on_parameters_only():
     assert symbp.verify(d, large=False).ok
     _, cache = symbp.load(d).forward(np.ones(3), alpha=-1.0)
     np.testing.assert_array_equal(symbp.load(d).backward(np.ones(3), cache)[0], np.ones(3))
+
+
+def test_a_deep_composition_generates_code_in_bounded_time():
+    """14 nested functions: asking SymPy ``is_integer`` of the output (is it a sum of masks?) ran
+    for minutes; the generated code now comes in seconds (a subprocess, so a regression fails
+    instead of hanging the suite)."""
+    import subprocess
+    import sys
+    deep = "tanh(exp(sigmoid(softplus(log(sqrt(erf(tanh(exp(sigmoid(softplus(log(sqrt(erf(x))))))))))))))"
+    code = f"import symbp; print(len(symbp.codegen(symbp.derive(symbp.elementwise('deep', {deep!r})))))"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and int(proc.stdout) > 0, proc.stderr

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import symbp
-from conftest import require
+from conftest import peak_memory, require
 from user_modules import LAYER_NORM, MODULES
 
 torch = require("torch")
@@ -43,6 +43,25 @@ def test_user_module_matches_torch(um):
     assert report.ok, report.failures
     f = symbp.load(d)
     _check_against_torch(um, f, m, _draw(um, m, np.random.default_rng(0)))
+
+
+BROADCAST = {"bilinear"}  # einsum with a rank-3 operand: dA is summed from a 4-D broadcast
+
+
+@pytest.mark.parametrize("um", [um for um in MODULES if um.name not in BROADCAST], ids=lambda um: um.name)
+def test_user_module_backward_memory_is_a_few_arrays(um):
+    """Multiple sums are split and reordered into matmuls, so the backward never broadcasts to a
+    3-D temporary: its peak memory is a few of the module's largest arrays (at most 27 at size
+    40; a 3-D temporary alone would be 40)."""
+    m = um.build(symbp)
+    f = symbp.load(symbp.derive(m))
+    rng = np.random.default_rng(0)
+    args = [rng.standard_normal((40, 40) if m.elementwise else tuple(40 for _ in t.dims))
+            for t in m.inputs]
+    out, cache = f.forward(*args, **um.params)
+    largest = max([a.nbytes for a in args] + [np.asarray(out).nbytes])
+    peak = peak_memory(f.backward, np.ones(np.shape(out)) if np.ndim(out) else 1.0, cache)
+    assert peak < 32 * largest, f"peak {peak / largest:.0f}× the largest array"
 
 
 def test_layer_norm_backward_is_centred():

@@ -140,3 +140,30 @@ def test_kinks_are_avoided():
     d = symbp.derive(symbp.get("relu"))
     vals = sample(d.module, {"N": 10 ** 5}, np.random.default_rng(0), d.kinks)
     assert np.min(np.abs(vals["x"])) >= MARGIN * 0.999
+
+
+def test_a_kink_scaled_small_is_kept_off_at_its_own_scale():
+    """``0.01·x > 0`` can never be 0.05 from its kink: the margin scales with the kink, so the
+    10⁵-element directional check no longer straddles it (it failed at 2e-2 before)."""
+    d = symbp.derive(symbp.module("scaled", "where(0.01 * x > 0, x, 2 * x)", shapes={"x": ("n",)}))
+    for seed in range(5):
+        r = symbp.verify(d, seed=seed)
+        assert r.ok and not r.skipped, r.failures
+
+
+def test_a_kink_that_vanishes_identically_at_one_size_is_skipped_there_only():
+    """log_softmax of one element is 0 up to rounding, so at m=1 the branch flips at random and
+    differences measure the jump: that check is listed as skipped (found by the hypothesis long
+    profile). A wrong backward is still caught at the other sizes."""
+    text = "where(log_softmax(sigmoid(z)) > 0, 0.5, W @ x)"
+    d = symbp.derive(symbp.module("degenerate", text, shapes={"z": ("m",), "W": ("m", "n"), "x": ("n",)}))
+    reports = [symbp.verify(d, seed=seed) for seed in range(4)]
+    assert all(r.ok for r in reports)
+    assert any(r.skipped for r in reports) and all(s.startswith("z at m=1 ") for r in reports for s in r.skipped)
+    f = symbp.load(d)
+
+    def backward(g, cache):  # dz should be 0: both branches are constant in z
+        dz, dW, dx = f.backward(g, cache)
+        return dz + 1.0, dW, dx
+    r = symbp.verify(d, seed=0, implementation=SimpleNamespace(forward=f.forward, backward=backward))
+    assert not r.ok and {c.input for c in r.failures} == {"z"}

@@ -16,7 +16,11 @@ difference and keeps the smaller error (a large third derivative is not a wrong 
 
 Sample points keep every kink of the forward (each comparison in a branch, ``Min``/``Max`` ties,
 ``Abs``) more than ``MARGIN`` away: each kink is evaluated numerically at the sample and the
-input coordinates it reads are drawn again where it is too close, until none is.
+input coordinates it reads are drawn again where it is too close, until none is (the margin
+shrinks for a kink typically smaller than 0.1: ``0.01·x``). Where a kink stays on the point
+whatever is drawn (it vanishes identically at that size, up to rounding: ``log_softmax`` of one
+element) a failing check proves nothing: it is listed in ``Report.skipped`` instead, and the
+other sizes check that input.
 """
 from __future__ import annotations
 
@@ -39,6 +43,7 @@ TOLERANCE = 1e-6
 MARGIN = 0.05
 STEP = fd.STEP
 REPAIR_ROUNDS = 30           # redraws of the coordinates next to a kink
+ON_KINK = 1e-9               # a kink this close after every redraw vanishes identically (rounding)
 NOISE = 8 * np.finfo(float).eps  # rounding error of one evaluation, relative to |f|
 
 
@@ -61,6 +66,7 @@ class Check:
 class Report:
     name: str
     checks: tuple[Check, ...]
+    skipped: tuple[str, ...] = ()  # "x at n=1": failed on a kink no draw could leave (verify_module)
 
     @property
     def ok(self) -> bool:
@@ -110,6 +116,12 @@ def dims_for(m: Module, base: int, large: bool = False) -> dict[str, int]:
 
 def sample(m: Module, dims: dict[str, int], rng: np.random.Generator, kinks=()) -> dict:
     """Inputs drawn from their intervals, kept more than ``MARGIN`` away from every kink."""
+    return draw(m, dims, rng, kinks)[0]
+
+
+def draw(m: Module, dims: dict[str, int], rng: np.random.Generator, kinks=()) -> tuple[dict, bool]:
+    """:func:`sample`, and whether the point is off every kink by more than ``ON_KINK`` (not so
+    where a kink vanishes identically at these sizes: ``log_softmax`` of one element)."""
     values = {}
     for t in m.inputs:
         shape = tuple(dims[d] for d in t.dims)
@@ -122,8 +134,7 @@ def sample(m: Module, dims: dict[str, int], rng: np.random.Generator, kinks=()) 
         else:
             values[t.name] = rng.uniform(t.low, t.high, size=shape)
     params = {p.name: p.default for p in m.params}
-    keep_off_kinks(m, _kink_probes(m, kinks), values, params, rng)
-    return values
+    return values, keep_off_kinks(m, _kink_probes(m, kinks), values, params, rng)
 
 
 @dataclass(frozen=True)
@@ -157,19 +168,28 @@ def _kink_probes(m: Module, kinks) -> list[_Probe]:
     return probes
 
 
-def keep_off_kinks(m: Module, probes, values: dict, params: dict, rng) -> None:
-    """Draw again the coordinates that put a kink within ``MARGIN``, until every kink is clear."""
+def keep_off_kinks(m: Module, probes, values: dict, params: dict, rng) -> bool:
+    """Draw again the coordinates that put a kink within ``MARGIN``, until every kink is clear
+    or ``REPAIR_ROUNDS`` have passed; whether no kink is left within ``ON_KINK``."""
+    def kink_values(probe):
+        return np.abs(np.asarray(probe.value(**values, **params), dtype=float))
+    # a kink typically smaller than 0.1 gets a margin scaled to it: 0.01·x is kept 0.005 from 0
+    margins = []
+    for probe in probes:
+        k = kink_values(probe)
+        k = k[k > 0]
+        margins.append(MARGIN * min(1.0, 10 * float(np.median(k))) if k.size else MARGIN)
     for _ in range(REPAIR_ROUNDS):
         moved = False
-        for probe in probes:
-            k = np.asarray(probe.value(**values, **params), dtype=float)
-            close = np.abs(k) < MARGIN
+        for probe, margin in zip(probes, margins):
+            close = kink_values(probe) < margin
             if not close.any():
                 continue
             moved = True
             _redraw(m, probe, close, values, rng)
         if not moved:
-            return
+            break
+    return not any((kink_values(probe) < ON_KINK).any() for probe in probes)
 
 
 def _redraw(m: Module, probe: _Probe, close: np.ndarray, values: dict, rng) -> None:
@@ -281,21 +301,25 @@ def verify_module(d: Derivation, seed: int = 0, sizes=SMALL_SIZES, large: bool =
     if large:
         plans.append(("directional", _dims_for(m, 0, True)))
     plans = [(kind, dims, dict(ps)) for ps in m.check_params for kind, dims in plans]
+    skipped = []
     for kind, dims, params in plans:
         label = " ".join(f"{k}={v}" for k, v in {**dims, **params}.items())
         ev.params = params
-        values = sample(m, dims, rng, d.kinks)
+        values, off_kinks = draw(m, dims, rng, d.kinks)
         for x in m.differentiable:
             try:
                 if kind == "jacobian":
                     err = _jacobian_check(ev, values, x.name)
                 else:
                     err = max(_directional_check(ev, values, x.name, rng) for _ in range(directions))
+                if err > TOLERANCE and not off_kinks:  # differences across a jump prove nothing
+                    skipped.append(f"{x.name} at {label}")
+                    continue
                 checks.append(Check(m.name, x.name, kind, label, err, TOLERANCE))
             except Exception as exc:
                 checks.append(Check(m.name, x.name, kind, label, float("inf"), TOLERANCE,
                                     f"{type(exc).__name__}: {exc}"))
-    return Report(m.name, tuple(checks))
+    return Report(m.name, tuple(checks), tuple(skipped))
 
 
 # -- update rules -------------------------------------------------------------------------------

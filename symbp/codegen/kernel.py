@@ -236,10 +236,21 @@ class _Part:
         return lines
 
 
-def _integer_valued(expr: sp.Expr) -> bool:
-    """Whole numbers at every point (masks, their sums and integer multiples): numpy would
-    compute them as ints or bools."""
-    return bool(expr.replace(lambda e: isinstance(e, sp.Sum), lambda e: e.function).is_integer)
+def _integer_valued(e: sp.Expr) -> bool:
+    """Whole numbers at every point (masks, their sums and integer multiples), which numpy would
+    compute as ints or bools: read off the tree in one walk (SymPy's ``is_integer`` can run for
+    minutes on a deep composition)."""
+    if e.is_Integer or isinstance(e, sp.Symbol):
+        return bool(e.is_integer)  # a size; an array element or a parameter is real
+    if isinstance(e, (sp.Add, sp.Mul)):
+        return all(_integer_valued(a) for a in e.args)
+    if isinstance(e, sp.Pow):
+        return e.exp.is_Integer and e.exp >= 0 and _integer_valued(e.base)
+    if isinstance(e, sp.Piecewise):
+        return all(_integer_valued(p.expr) for p in e.args)
+    if isinstance(e, sp.Sum):
+        return _integer_valued(e.function)
+    return False
 
 
 def _scalar_names(module: Module, arrays: dict) -> set[str]:

@@ -230,10 +230,21 @@ class Lowerer:
 
     # -- reductions ---------------------------------------------------------------------------
     def _sum(self, e: sp.Sum) -> Lowered:
-        body, limits = e.function, e.limits
+        return self._sum_over(e.function, e.limits)
+
+    def _sum_over(self, body, limits) -> Lowered:
         joint = self._joint_sum(body, limits)
         if joint is not None:
             return joint
+        limits = _innermost_first(body, limits)
+        while len(limits) > 1:  # Σ_ij a_i b_ij = Σ_i a_i (Σ_j b_ij): the inner sum sees b alone
+            (var, lo, hi), factors = limits[0], sp.Mul.make_args(split_masks(body))
+            inner = [f for f in factors if var in f.free_symbols]
+            if len(inner) == len(factors):
+                break
+            node = self._sum_one(sp.Mul(*inner), var, lo, hi)
+            body = sp.Mul(*[f for f in factors if var not in f.free_symbols]) * self._opaque_of(node)
+            limits = _innermost_first(body, limits[1:])
         node = self._sum_one(body, *limits[0])
         for limit in limits[1:]:
             node = self._sum_one(self._opaque_of(node), *limit)
@@ -269,6 +280,10 @@ class Lowerer:
             terms = top_terms(body)
             return self._combine(sp.Add, [self._sum_one(t, var, lo, hi, split=False) for t in terms])
         factors = sp.Mul.make_args(body)
+        nested = _nested_sums(factors, var)
+        if nested:  # Σ_j (Σ_v a_cv b_vj) d_cj = Σ_vj a_cv b_vj d_cj: the pair's order is free again
+            kept = [f for f in factors if f not in nested] + [n.function for n in nested]
+            return self._sum_over(sp.Mul(*kept), ((var, lo, hi),) + sum((n.limits for n in nested), ()))
         with_var = [f for f in factors if var in f.free_symbols]
         rest = self._lower(sp.Mul(*[f for f in factors if var not in f.free_symbols]))
         if not with_var:
@@ -284,12 +299,17 @@ class Lowerer:
     @staticmethod
     def _pull_apart(body, var) -> bool:
         """A sum of terms some of which carry factors (with free indices) that do not depend on
-        the summation index: summing each term alone avoids broadcasting to a larger array."""
+        the summation index, or whose body spans three indices while a term is one matmul
+        (``Σ_j a_lj (W_jq + b_lj V_jq)``): summing each term alone avoids a larger array."""
         terms = top_terms(body)
         if len(terms) < 2:
             return False
-        return any(_free_indices(f) for t in terms for f in sp.Mul.make_args(t)
-                   if var not in f.free_symbols)
+        if any(_free_indices(f) for t in terms for f in sp.Mul.make_args(t)
+               if var not in f.free_symbols):
+            return True
+        return len(_free_indices(body) | {var}) > 2 and any(
+            len(_group_by_indices([f for f in sp.Mul.make_args(t) if var in f.free_symbols])) == 2
+            for t in terms)
 
     def _tuple_sum(self, factors, var):
         """``Σ_r g[r, ...]`` over the tuple axis of a tuple of arrays."""
@@ -382,6 +402,29 @@ class Lowerer:
         return any(count == s for s in self.flat_sizes)
 
 
+def _nested_sums(factors, var) -> list:
+    """The factors that are sums using ``var`` and can join a sum over ``var``: their bounds do
+    not use it and their summation indices are used nowhere else (no capture)."""
+    nested = [f for f in factors if isinstance(f, sp.Sum) and var in f.free_symbols]
+    bound = [v for n in nested for v, _, _ in n.limits]
+    others = set().union(*(f.free_symbols for f in factors if f not in nested), {var})
+    if len(set(bound)) != len(bound) or others & set(bound) or any(
+            var in (lo.free_symbols | hi.free_symbols) for n in nested for _, lo, hi in n.limits):
+        return []
+    return nested
+
+
+def _innermost_first(body, limits) -> tuple:
+    """The limits of a multiple sum, the index fewest factors use first: ``Σ_ij a_i b_ij`` is
+    summed over ``j`` before ``a`` is broadcast against ``b`` (the order of independent finite
+    sums is free)."""
+    names = {v for v, _, _ in limits}
+    if any((lo.free_symbols | hi.free_symbols) & names for _, lo, hi in limits):
+        return limits
+    factors = sp.Mul.make_args(split_masks(body))
+    return tuple(sorted(limits, key=lambda lim: sum(lim[0] in f.free_symbols for f in factors)))
+
+
 def top_terms(e) -> tuple:
     """The terms of ``e`` with its top-level sum factors distributed, each term's own factors
     kept whole: ``(1 + (x_j - m)·b)·c`` -> ``c``, ``(x_j - m)·b·c`` (centred differences stay
@@ -411,6 +454,14 @@ def _group_by_indices(factors) -> list:
     groups: dict = {}
     for f in factors:
         groups.setdefault(_free_indices(f), []).append(f)
+    # beyond two groups, one whose indices another covers joins it: Σ_i a[c,i]·s[i]·x[i,l] is
+    # (a·s) @ x, one contraction instead of a broadcast to (c, i, l)
+    while len(groups) > 2:
+        pair = next(((k, h) for k in sorted(groups, key=len) for h in groups if k < h), None)
+        if pair is None:
+            break
+        small, host = pair
+        groups[host] += groups.pop(small)
     return [sp.Mul(*fs) for fs in groups.values()]
 
 
