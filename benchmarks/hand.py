@@ -30,7 +30,8 @@ def relu_backward(g, x):
 
 
 def sigmoid_forward(x):
-    y = 0.5 + 0.5 * np.tanh(0.5 * x)   # overflow-free sigmoid
+    with np.errstate(over="ignore"):   # exp(-x) = inf far left gives the exact 0
+        y = 1 / (1 + np.exp(-x))       # accurate in both tails (½ + ½ tanh(x/2) is not, left)
     return y, y
 
 

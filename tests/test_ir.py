@@ -23,12 +23,16 @@ REGRESSIONS = [
 
 
 def undefined_names(source: str) -> dict[str, set[str]]:
-    """Per function: names loaded that are neither arguments, assigned, imported nor builtins."""
+    """Per function: names loaded that are neither arguments, assigned, imported, builtins nor
+    functions of the module (helpers such as ``_sigmoid``)."""
     out = {}
-    for fn in ast.parse(source).body:
+    body = ast.parse(source).body
+    module_functions = {fn.name for fn in body if isinstance(fn, ast.FunctionDef)}
+    for fn in body:
         if not isinstance(fn, ast.FunctionDef):
             continue
         known = {a.arg for a in fn.args.args + fn.args.kwonlyargs} | set(dir(builtins)) | {"np"}
+        known |= module_functions
         loads = set()
         for node in ast.walk(fn):
             if isinstance(node, ast.Name):
@@ -55,6 +59,8 @@ def test_every_name_read_is_defined(name, m):
 
 def test_the_name_check_can_fail():
     assert undefined_names("def f(a):\n    b = a + c\n    return b\n") == {"f": {"c"}}
+    assert undefined_names("def f(a):\n    return _h(a)\n") == {"f": {"_h"}}
+    assert undefined_names("def f(a):\n    return _h(a)\n\ndef _h(a):\n    return a\n") == {"f": set(), "_h": set()}
 
 
 @pytest.mark.parametrize("name, text, shapes", REGRESSIONS, ids=[r[0] for r in REGRESSIONS])

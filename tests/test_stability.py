@@ -72,3 +72,43 @@ def test_backwards_through_computed_logits_keep_temporaries_two_dimensional(name
     largest = 96 * 64 * 8  # bytes of the largest 2-D array (the logits)
     peak = peak_memory(f.backward, g, cache)
     assert peak < 24 * largest, f"{name}: peak {peak / largest:.0f}× the logits"
+
+
+def _mp_reference(text: str, x: float):
+    """``(f(x), f'(x))`` at 50 digits with mpmath (its own functions, its own differentiation)."""
+    import mpmath
+    mp = mpmath.mp.clone() if hasattr(mpmath.mp, "clone") else mpmath.mp
+    mp.dps = 50
+    fns = {"softplus": lambda u: mpmath.log1p(mpmath.exp(u)), "sigmoid": lambda u: 1 / (1 + mpmath.exp(-u)),
+           "log": mpmath.log, "sqrt": mpmath.sqrt, "tanh": mpmath.tanh}
+    f = lambda u: eval(text, {"__builtins__": {}}, {**fns, "x": u})  # noqa: E731 - our test text, not user input
+    return float(f(mpmath.mpf(x))), float(mpmath.diff(f, mpmath.mpf(x)))
+
+
+NESTED = [  # (forward, inputs, dtype): compositions whose stable forms SymPy's algebra used to undo
+    ("softplus(softplus(x))", [100.0, 1000.0], np.float64),   # log(exp(x) + 2): inf at 1000
+    ("softplus(softplus(x))", [100.0], np.float32),
+    ("log(softplus(x))", [30.0, 1000.0], np.float64),         # (exp(exp(y)) - 1)·exp(-exp(y) - y): nan
+    ("log(softplus(x))", [100.0], np.float32),
+    ("sqrt(softplus(x))", [1000.0], np.float64),              # (exp(y²) - 1)·exp(-y²): nan
+    ("sqrt(softplus(x))", [100.0], np.float32),
+    ("1/softplus(x)", [-30.0, -100.0], np.float64),           # σ(-x) - 1 for -σ(x): 0 at -100
+    ("log(tanh(softplus(x)))", [-100.0], np.float64),
+    ("sigmoid(x)", [-10.0, -15.0, -20.0], np.float32),        # ½ + ½·tanh(x/2): 0 at -20
+    ("sigmoid(x)", [-30.0, -40.0], np.float64),
+]
+
+
+@pytest.mark.parametrize("text, xs, dtype", NESTED, ids=[f"{t}-{np.dtype(d).name}" for t, _, d in NESTED])
+def test_nested_functions_stay_accurate_in_their_tails(text, xs, dtype):
+    f = symbp.load(symbp.derive(symbp.elementwise("nested", text)))
+    x = np.array(xs, dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y, cache = f.forward(x)
+        (dx,) = f.backward(np.ones_like(x), cache)
+    assert y.dtype == dx.dtype == dtype
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    for k, value in enumerate(xs):
+        want_y, want_dx = _mp_reference(text, value)
+        np.testing.assert_allclose([y[k], dx[k]], [want_y, want_dx], rtol=rtol, err_msg=f"{text} at {value}")

@@ -11,7 +11,7 @@ forward, in order (None where the input is not differentiable).
 """
 import numpy as np
 
-__all__ = ['linear_forward', 'linear_backward', 'relu_forward', 'relu_backward', 'duplicate_forward', 'duplicate_backward', 'add_forward', 'add_backward', 'max_forward', 'max_backward', 'sigmoid_forward', 'sigmoid_backward', 'tanh_forward', 'tanh_backward', 'softmax_forward', 'softmax_backward', 'log_softmax_forward', 'log_softmax_backward', 'cross_entropy_forward', 'cross_entropy_backward', 'mse_forward', 'mse_backward', 'l2_penalty_forward', 'l2_penalty_backward', 'l1_penalty_forward', 'l1_penalty_backward', 'dropout_forward', 'dropout_backward', 'dropout_mask', 'normalize_forward', 'normalize_backward', 'sgd_step', 'sgd_l2_step', 'sgd_l1_step', 'momentum_step', 'adam_step', 'kaiming_normal', 'lr_step', 'lr_exponential', 'lr_inverse', 'lr_cosine']
+__all__ = ['linear_forward', 'linear_backward', 'relu_forward', 'relu_backward', 'duplicate_forward', 'duplicate_backward', 'add_forward', 'add_backward', 'max_forward', 'max_backward', 'sigmoid_forward', 'sigmoid_backward', '_sigmoid', 'tanh_forward', 'tanh_backward', 'softmax_forward', 'softmax_backward', 'log_softmax_forward', 'log_softmax_backward', 'cross_entropy_forward', 'cross_entropy_backward', 'mse_forward', 'mse_backward', 'l2_penalty_forward', 'l2_penalty_backward', 'l1_penalty_forward', 'l1_penalty_backward', 'dropout_forward', 'dropout_backward', 'dropout_mask', 'normalize_forward', 'normalize_backward', 'sgd_step', 'sgd_l2_step', 'sgd_l1_step', 'momentum_step', 'adam_step', 'kaiming_normal', 'lr_step', 'lr_exponential', 'lr_inverse', 'lr_cosine']
 
 
 def linear_forward(x, W, b):
@@ -104,7 +104,7 @@ def max_backward(dout, cache, needs=(True, True)):
 def sigmoid_forward(x):
     """Sigmoid, forward: out[i] = 1/(1 + exp(-x[i]))
     Elementwise: inputs of any shape (all the same shape), output of that shape."""
-    out = (0.5 + 0.5*np.tanh(0.5*x))
+    out = _sigmoid(x)
     return out, (out,)
 
 
@@ -114,6 +114,12 @@ def sigmoid_backward(dout, cache):
     out, = cache
     dx = dout*out*(1 - out)
     return (dx,)
+
+
+def _sigmoid(x):
+    """1 / (1 + exp(-x)), accurate in both tails (exp(-x) = inf far left gives the exact 0)."""
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-x))
 
 
 def tanh_forward(x):

@@ -61,12 +61,8 @@ def _rule_doc(rd: RuleDerivation) -> str:
 
 def _module_functions(d: Derivation) -> list[tuple[str, str]]:
     k = build_kernel(d)
-    out = [(f"{d.name}_forward", k.forward.source(_forward_doc(d))),
-           (f"{d.name}_backward", k.backward.source(_backward_doc(d)))]
-    if d.module.helpers:
-        helper = d.module.helpers.split("(")[0].replace("def ", "").strip()
-        out.append((helper, d.module.helpers))
-    return out
+    return [(f"{d.name}_forward", k.forward.source(_forward_doc(d))),
+            (f"{d.name}_backward", k.backward.source(_backward_doc(d)))] + list(k.helpers)
 
 
 def _rule_functions(rd: RuleDerivation) -> list[tuple[str, str]]:
@@ -77,8 +73,13 @@ _FUNCTIONS = {"module": _module_functions, "rule": _rule_functions}
 
 
 def functions(items) -> list[tuple[str, str]]:
-    """``(name, source)`` of every function, in order, with docstrings."""
-    return [fn for d in items for fn in dispatch(_FUNCTIONS, d, "functions")(d)]
+    """``(name, source)`` of every function, in order, with docstrings; a helper several
+    modules call (``_sigmoid``) once, where it is first needed."""
+    named = {}
+    for d in items:
+        for name, source in dispatch(_FUNCTIONS, d, "functions")(d):
+            named.setdefault(name, source)
+    return list(named.items())
 
 
 def module_source(items, title: str, extras=()) -> str:

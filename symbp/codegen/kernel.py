@@ -52,7 +52,7 @@ class Kernel:
     backward: Function
     cache: tuple[str, ...]
     parts: tuple = field(default=(), compare=False, repr=False)
-    helpers: str = ""  # plain Python the functions call (the module's helpers, e.g. ``_erf``)
+    helpers: tuple[tuple[str, str], ...] = ()  # (name, source) of what the functions call: _erf, _sigmoid
 
     @property
     def source(self) -> str:
@@ -60,7 +60,18 @@ class Kernel:
 
     def compile(self) -> dict:
         """Execute the generated source (ours, never user text) in a fresh namespace."""
-        return run_source(self.helpers + "\n\n" + self.source, self.name)
+        return run_source(_joined(self.helpers) + "\n\n" + self.source, self.name)
+
+
+def module_helpers(m: Module) -> tuple[tuple[str, str], ...]:
+    """``(name, source)`` of the plain Python a module ships (``_erf``, ``dropout_mask``)."""
+    if not m.helpers:
+        return ()
+    return ((m.helpers.split("(")[0].replace("def ", "").strip(), m.helpers),)
+
+
+def _joined(helpers) -> str:
+    return "\n\n".join(source for _, source in helpers)
 
 
 def _arrays(module: Module, shifted) -> dict[str, ArraySpec]:
@@ -304,7 +315,8 @@ def build_kernel(d: Derivation) -> Kernel:
 
     fwd_src = _print_forward(m, fwd, inputs, shifted, cache, rename)
     bwd_src = _print_backward(m, bwd, cache, rename)
-    return Kernel(name, fwd_src, bwd_src, cache, parts=(fwd, bwd), helpers=m.helpers)
+    helpers = module_helpers(m) + program.printer.helper_sources()
+    return Kernel(name, fwd_src, bwd_src, cache, parts=(fwd, bwd), helpers=helpers)
 
 
 def _with_statistics(d: Derivation, name: str):
@@ -398,7 +410,8 @@ def compile_expression(m: Module, expr: sp.Expr, target: tuple):
     args = [t.name for t in m.inputs] + [p.name for p in m.params]
     body = _size_lines(m, fn.reads(), args, _rename(m)) + fn.lines() + ["return value"]
     src = f"def value_of({', '.join(args)}):\n" + _indent(body)
-    return compile_source(m.helpers + "\n\n" + src, "value_of")
+    helpers = module_helpers(m) + program.printer.helper_sources()
+    return compile_source(_joined(helpers) + "\n\n" + src, "value_of")
 
 
 def _flat_symbols(expr: sp.Expr) -> sp.Expr:

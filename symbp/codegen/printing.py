@@ -10,7 +10,7 @@ SymPy                                  numpy
 ``Sum`` over an axis (``sum``)          ``(…).sum(axis=-1, keepdims=True)``
 ``Piecewise((0, c), (1, True))``       ``~(c)`` (``np.logical_not(c)`` for scalars)
 ``Piecewise((a, c), (b, True))``       ``np.where(c, a, b)``
-``Sigmoid(u)``                         ``0.5 + 0.5*np.tanh(0.5*u)`` (never overflows)
+``Sigmoid(u)``                         ``_sigmoid(u)``: ``1/(1 + exp(-u))``, accurate in both tails
 ``Softplus(u)``                        ``np.logaddexp(0, u)``
 ``Total(u)``                           ``np.sum(u)`` (a sum over every element)
 ``erf(u)``                             ``_erf(u)`` (numpy has none; the module ships it)
@@ -32,6 +32,14 @@ from ..lower.tensorize import Program
 from ..names import TEXT_NAMES
 
 
+SIGMOID_HELPER = '''def _sigmoid(x):
+    """1 / (1 + exp(-x)), accurate in both tails (exp(-x) = inf far left gives the exact 0)."""
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-x))
+'''
+HELPERS = {"_sigmoid": SIGMOID_HELPER}  # numpy helpers printed code may call, shipped beside it
+
+
 class ArrayPrinter(NumPyPrinter):
     """Prints elementwise SymPy expressions over array symbols as numpy (``np.`` prefix)."""
 
@@ -40,6 +48,11 @@ class ArrayPrinter(NumPyPrinter):
         self.rename = rename or {}
         self.scalars = set(scalars)
         self.inplace = True
+        self.helpers_used: set[str] = set()
+
+    def helper_sources(self) -> tuple[tuple[str, str], ...]:
+        """``(name, source)`` of each helper of :data:`HELPERS` the printed code calls."""
+        return tuple((name, HELPERS[name]) for name in sorted(self.helpers_used))
 
     def _is_scalar(self, expr) -> bool:
         return all(s.name in self.scalars for s in expr.free_symbols)
@@ -106,10 +119,13 @@ class ArrayPrinter(NumPyPrinter):
         return out
 
     def _print_Sigmoid(self, expr):
-        return f"(0.5 + 0.5*np.tanh(0.5*{self.parenthesize(expr.args[0], 60)}))"
+        self.helpers_used.add("_sigmoid")
+        return f"_sigmoid({self._print(expr.args[0])})"
 
     def _print_log(self, expr):
         arg = expr.args[0]
+        if arg.is_number:  # a Python float: np.log(2) is a float64 scalar, which widens float32
+            return repr(float(expr))
         if isinstance(arg, sp.Add) and 1 in arg.args:
             return f"np.log1p({self._print(arg - 1)})"
         return f"np.log({self._print(arg)})"

@@ -41,7 +41,8 @@ def module_blocks(d: Derivation, report, lang: str, figures: dict[str, str]) -> 
     w.heading("h.code")
     w.para("code.intro", g="g")
     kernel = build_kernel(d)
-    w.code(kernel.forward.source().rstrip() + "\n\n\n" + kernel.backward.source().rstrip())
+    sources = [kernel.forward.source(), kernel.backward.source()] + [src for _, src in kernel.helpers]
+    w.code("\n\n\n".join(src.rstrip() for src in sources))
     exercise_blocks(w, d, f)
     return w.blocks
 

@@ -152,6 +152,15 @@ def _one_plus_exp(e) -> sp.Expr | None:
     return None
 
 
+def _positive_plus_exp(e) -> tuple[sp.Expr, sp.Expr] | None:
+    """``(c, u)`` if ``e`` is ``c + exp(u)`` with a positive number ``c`` other than 1."""
+    if isinstance(e, sp.Add) and len(e.args) == 2:
+        c, other = sorted(e.args, key=lambda a: not a.is_number)
+        if c.is_number and c.is_positive and c != 1 and isinstance(other, sp.exp):
+            return c, other.args[0]
+    return None
+
+
 def _exp_minus_one(e) -> sp.Expr | None:
     """``u`` if ``e`` is ``exp(u) - 1``."""
     if isinstance(e, sp.Add) and len(e.args) == 2 and -1 in e.args:
@@ -175,6 +184,7 @@ def stable_log(e: sp.log) -> sp.Expr:
     ========================================  =========================================
     ``log(1 + exp(u))``                       ``Softplus(u)``
     ``log(exp(u) - 1)``                       ``u + log(1 - exp(-u))`` (``log(expm1(u))``)
+    ``log(c + exp(u))``, ``c > 0``            ``log c + Softplus(u - log c)``
     ``log(Π exp(uᵢ) (1 + exp(vⱼ))^kⱼ)``       ``Σ uᵢ + Σ kⱼ Softplus(vⱼ)`` (``log σ(z)``, ``log(1 - σ(z))``)
     ========================================  =========================================
     """
@@ -185,6 +195,10 @@ def stable_log(e: sp.log) -> sp.Expr:
     u = _exp_minus_one(arg)
     if u is not None:
         return u + sp.log(1 - sp.exp(-u))
+    pair = _positive_plus_exp(arg)
+    if pair is not None:  # log(c + exp(u)) = log c + softplus(u - log c): softplus(softplus(x))
+        c, u = pair
+        return sp.log(c) + Softplus(u - sp.log(c))
     if not arg.has(sp.exp) or sp.count_ops(arg) > MAX_FACTOR_OPS // 4:
         return e
     sums, opaque = _masks(arg)
@@ -202,8 +216,37 @@ def _masks(expr) -> tuple[dict, dict]:
     return sums, {v: k for k, v in sums.items()}
 
 
+def _cancelling_exp(m) -> tuple[sp.Expr, sp.Expr] | None:
+    """``(exp(b), A)`` for a product with a factor ``exp(b)`` and a sum ``A`` holding an
+    ``exp(a)`` that ``b`` cancels (``a + b`` shorter than ``a``, or free of it)."""
+    if not isinstance(m, sp.Mul) or sp.count_ops(m) > MAX_FACTOR_OPS:
+        return None
+    for e in (f for f in m.args if isinstance(f, sp.exp)):
+        for add in (f for f in m.args if isinstance(f, sp.Add)):
+            for a in (x.args[0] for t in add.args for x in sp.Mul.make_args(t) if isinstance(x, sp.exp)):
+                both = sp.expand(a + e.args[0])
+                if _nodes(both) < _nodes(a) or not both.has(a):
+                    return e, add
+    return None
+
+
+def _nodes(e: sp.Expr) -> int:
+    return sum(1 for _ in sp.preorder_traversal(e))
+
+
+def cancel_exp_products(expr: sp.Expr) -> sp.Expr:
+    """``(exp(a) - c)·exp(-a)`` -> ``1 - c·exp(-a)``: an exp that overflows multiplied into the
+    exp that divides it (derivatives in terms of the output ``y`` write them apart)."""
+    def rewrite(m):
+        e, add = _cancelling_exp(m)
+        rest = sp.Mul(*[f for f in m.args if f is not e and f is not add])
+        return rest * sp.Add(*[sp.powsimp(t * e, combine="exp") for t in add.args])
+    return expr.replace(lambda m: _cancelling_exp(m) is not None, rewrite)
+
+
 def stable_elementwise(expr: sp.Expr) -> sp.Expr:
     """Softplus and sigmoid forms of ``exp`` that cannot overflow."""
+    expr = cancel_exp_products(expr)
     expr = expr.replace(lambda e: isinstance(e, sp.log), stable_log)
     expr = expr.replace(lambda e: isinstance(e, sp.Sum),
                         lambda e: sp.Sum(_sigmoid_forms(e.function), *e.limits))
@@ -231,7 +274,8 @@ def _sigmoid_forms(expr: sp.Expr) -> sp.Expr:
         if not trial.is_polynomial(s) or trial.has(sp.Product) \
                 or not trial.atoms(sp.exp) <= expr.atoms(sp.exp) - {atom, sp.exp(-u)}:
             continue
-        expr = trial.xreplace({s: Sigmoid(-u)})
+        # 1 - σ(-u) is σ(u): written so, it keeps its precision where σ(-u) is near 1
+        expr = trial.xreplace({1 - s: Sigmoid(u), s - 1: -Sigmoid(u)}).xreplace({s: Sigmoid(-u)})
     return expr
 
 
