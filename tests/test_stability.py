@@ -112,3 +112,11 @@ def test_nested_functions_stay_accurate_in_their_tails(text, xs, dtype):
     for k, value in enumerate(xs):
         want_y, want_dx = _mp_reference(text, value)
         np.testing.assert_allclose([y[k], dx[k]], [want_y, want_dx], rtol=rtol, err_msg=f"{text} at {value}")
+
+
+def test_the_backward_reuses_the_forwards_logits_transposed():
+    """``W @ x.T`` in the backward is the forward's ``x @ W.T`` transposed: no second GEMM."""
+    d = symbp.derive(symbp.module("lsm", "log_softmax(x @ W.T)", shapes={"x": ("B", "n"), "W": ("m", "n")}))
+    forward, backward = symbp.codegen(d).split("def lsm_backward")
+    assert "x @ W.T" in forward
+    assert "W @ x.T" not in backward and "x @ W.T" not in backward

@@ -341,6 +341,10 @@ class Lowerer:
         ta = len(la) == 2 and la[0] == var
         tb = len(lb) == 2 and lb[1] == var
         out_labels = ra + rb
+        twin = self._memo.get((Contract, (("left", b), ("left_t", not tb), ("right", a), ("right_t", not ta))))
+        if len(la) == len(lb) == 2 and twin is not None:  # (B Aᵀ)ᵀ = A Bᵀ: the forward's x @ W.T
+            out = self._emit(View, (True, True), source=twin, perm=(1, 0))
+            return out, out_labels, {out: out_labels}
         out = self._emit(Contract, (True,) * len(out_labels), left=a, left_t=ta, right=b, right_t=tb)
         used_a = (la[::-1] if ta else la)
         used_b = (lb[::-1] if tb else lb)
