@@ -75,14 +75,14 @@ def test_backwards_through_computed_logits_keep_temporaries_two_dimensional(name
 
 
 def _mp_reference(text: str, x: float):
-    """``(f(x), f'(x))`` at 50 digits with mpmath (its own functions, its own differentiation)."""
+    """``(f(x), f'(x))`` with mpmath at 120 digits (its own functions, its own differentiation:
+    f(x) = ½ + 10⁻²³ needs the digits)."""
     import mpmath
-    mp = mpmath.mp.clone() if hasattr(mpmath.mp, "clone") else mpmath.mp
-    mp.dps = 50
     fns = {"softplus": lambda u: mpmath.log1p(mpmath.exp(u)), "sigmoid": lambda u: 1 / (1 + mpmath.exp(-u)),
            "log": mpmath.log, "sqrt": mpmath.sqrt, "tanh": mpmath.tanh}
     f = lambda u: eval(text, {"__builtins__": {}}, {**fns, "x": u})  # noqa: E731 - our test text, not user input
-    return float(f(mpmath.mpf(x))), float(mpmath.diff(f, mpmath.mpf(x)))
+    with mpmath.workdps(120):
+        return float(f(mpmath.mpf(x))), float(mpmath.diff(f, mpmath.mpf(x)))
 
 
 NESTED = [  # (forward, inputs, dtype): compositions whose stable forms SymPy's algebra used to undo
@@ -96,6 +96,8 @@ NESTED = [  # (forward, inputs, dtype): compositions whose stable forms SymPy's 
     ("log(tanh(softplus(x)))", [-100.0], np.float64),
     ("sigmoid(x)", [-10.0, -15.0, -20.0], np.float32),        # ½ + ½·tanh(x/2): 0 at -20
     ("sigmoid(x)", [-30.0, -40.0], np.float64),
+    ("sigmoid(sigmoid(x))", [-50.0, -1000.0, 0.3, 50.0], np.float64),  # exp(-x)/(1 + exp(-x))²: nan
+    ("sigmoid(sigmoid(x))", [-50.0, 0.3], np.float32),                  # (1 + exp(50))² overflowed
 ]
 
 

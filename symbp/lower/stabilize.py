@@ -248,13 +248,30 @@ def stable_elementwise(expr: sp.Expr) -> sp.Expr:
     """Softplus and sigmoid forms of ``exp`` that cannot overflow."""
     expr = cancel_exp_products(expr)
     expr = expr.replace(lambda e: isinstance(e, sp.log), stable_log)
+    expr = _sigmoid_atoms(expr)
     expr = expr.replace(lambda e: isinstance(e, sp.Sum),
                         lambda e: sp.Sum(_sigmoid_forms(e.function), *e.limits))
     return _sigmoid_forms(expr)
 
 
+def _bounded_in(e: sp.Expr, s: sp.Symbol) -> bool:
+    """Finite for every ``s`` in (0, 1): ``s`` under no negative power and no ``log`` (a
+    polynomial in ``s``, times ``exp(-s)`` or ``σ(s)`` of a nested sigmoid)."""
+    return not any(p.base.has(s) and not (p.exp.is_number and p.exp.is_nonnegative)
+                   for p in e.atoms(sp.Pow)) and not any(f.has(s) for f in e.atoms(sp.log))
+
+
+def _sigmoid_atoms(expr: sp.Expr) -> sp.Expr:
+    """``(1 + exp(-u))^-k`` -> ``σ(u)^k`` wherever it stands (inside another function too):
+    ``sigmoid(sigmoid(x))`` then never computes ``exp(-x)`` alone."""
+    def atom(p):
+        u = _one_plus_exp(p.base)
+        return Sigmoid(-u) ** -p.exp if u is not None else p
+    return expr.replace(lambda e: isinstance(e, sp.Pow) and e.exp.is_Integer and e.exp < 0, atom)
+
+
 def _sigmoid_forms(expr: sp.Expr) -> sp.Expr:
-    """``exp(u)`` -> ``(1 - σ(-u)) / σ(-u)`` where the result is a polynomial in ``σ``.
+    """``exp(u)`` -> ``(1 - σ(-u)) / σ(-u)`` where the result is bounded in ``σ`` (a polynomial).
 
     Only ``exp`` atoms free of the indices of sums inside ``expr`` are tried (those sums were
     rewritten on their own): a stand-in symbol for ``exp(u_k)`` would otherwise be factored out
@@ -269,10 +286,13 @@ def _sigmoid_forms(expr: sp.Expr) -> sp.Expr:
         u = atom.args[0]
         s = sp.Dummy("s", real=True)
         masked = expr.xreplace(sums).xreplace({atom.xreplace(sums): (1 - s) / s,
-                                               sp.exp(-u).xreplace(sums): s / (1 - s)})
+                                               sp.exp(-u).xreplace(sums): s / (1 - s),
+                                               Sigmoid(-u).xreplace(sums): s,
+                                               Sigmoid(u).xreplace(sums): 1 - s})
         trial = sp.factor(sp.cancel(masked)).xreplace(opaque)
-        if not trial.is_polynomial(s) or trial.has(sp.Product) \
-                or not trial.atoms(sp.exp) <= expr.atoms(sp.exp) - {atom, sp.exp(-u)}:
+        others = {a for a in trial.atoms(sp.exp) if not a.has(s)}
+        if not _bounded_in(trial, s) or trial.has(sp.Product) \
+                or not others <= expr.atoms(sp.exp) - {atom, sp.exp(-u)}:
             continue
         # 1 - σ(-u) is σ(u): written so, it keeps its precision where σ(-u) is near 1
         expr = trial.xreplace({1 - s: Sigmoid(u), s - 1: -Sigmoid(u)}).xreplace({s: Sigmoid(-u)})
