@@ -429,3 +429,20 @@ def test_readme_student_example():
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
     runner.run(test)
     assert runner.summarize(verbose=False).failed == 0
+
+
+# -- review fixes: the verdicts of check_answer ---------------------------------------------------
+@pytest.mark.parametrize("module, wrt, answer", [
+    ("relu", "x", "where(x >= 0, g, 0)"),       # symbp's own subgradient: branches cancel
+    ("max", "x1", "where(x1 > x2, g, 0)"),
+])
+def test_same_branches_are_proved(module, wrt, answer):
+    assert check_answer(module, wrt, answer).method == "symbolic"
+
+
+def test_other_one_sided_derivative_is_not_undecided():
+    """Equal but on the kink: SymPy cannot prove it, and the verdict does not say it could not."""
+    v = check_answer("relu", "x", "where(x > 0, g, 0)")
+    assert v.correct and v.method == "numeric" and v.note
+    assert "could not decide" not in v.text() and "away from the kink x = 0" in v.text()
+    assert "không tự quyết định" not in v.text("vi") and "điểm gãy x = 0" in v.text("vi")

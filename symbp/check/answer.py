@@ -111,10 +111,10 @@ class Verdict:
         if self.correct:
             if self.method == "symbolic":
                 lines.append(message(lang, "verdict.correct.symbolic"))
+            elif self.note:  # unequal on the kink: SymPy could not have proved it equal
+                lines.append(message(lang, "verdict.correct.kink", self.points, self.sizes, self.note))
             else:
                 lines.append(message(lang, "verdict.correct.numeric", self.points, self.sizes))
-            if self.note:
-                lines.append(message(lang, "verdict.kink_note", self.note))
             return "\n".join(lines)
         if self.mismatch:
             lines.append(message(lang, "verdict.mismatch", self.mismatch))
@@ -145,7 +145,9 @@ def _is_zero(e: sp.Expr) -> bool:
         folded = sp.piecewise_fold(e)
         if isinstance(folded, sp.Piecewise):
             return all(_is_zero(p.expr) for p in folded.args)
-        return False
+        if folded.has(sp.Piecewise):
+            return False
+        e = folded  # the branches cancelled: where(x >= 0, g, 0) - g * where(x >= 0, 1, 0)
     if not e.has(sp.Sum) and sp.count_ops(e) <= OPS_BUDGET:
         return sp.cancel(sp.together(e)) == 0
     return False

@@ -27,8 +27,10 @@ EN = {
     "verdict.correct.numeric": "correct — equal to the derivative at {0} random points (sizes {1}) "
                                "to 20 significant digits; SymPy could not decide it symbolically "
                                "within its budget.",
-    "verdict.kink_note": "At the kink {0} your answer takes another one-sided derivative than "
-                         "symbp's convention; both are subgradients.",
+    "verdict.correct.kink": "correct — equal to the derivative at {0} random points (sizes {1}) "
+                            "to 20 significant digits, away from the kink {2}; on it your answer "
+                            "takes another one-sided derivative than symbp's convention, and both "
+                            "are subgradients.",
     "verdict.wrong": "wrong.",
     "verdict.shape": "wrong shape: your answer has shape {0}, the gradient with respect to {1} has "
                      "shape {2}.",
@@ -63,8 +65,10 @@ VI = {
     "verdict.correct.numeric": "đúng — bằng đạo hàm tại {0} điểm ngẫu nhiên (kích thước {1}) tới 20 "
                                "chữ số có nghĩa; SymPy không tự quyết định được bằng ký hiệu trong "
                                "giới hạn tính toán cho phép.",
-    "verdict.kink_note": "Tại điểm gãy {0}, câu trả lời của bạn lấy một đạo hàm một phía khác với "
-                         "quy ước của symbp; cả hai đều là dưới gradient.",
+    "verdict.correct.kink": "đúng — bằng đạo hàm tại {0} điểm ngẫu nhiên (kích thước {1}) tới 20 "
+                            "chữ số có nghĩa, ngoài điểm gãy {2}; tại điểm gãy đó câu trả lời của "
+                            "bạn lấy một đạo hàm một phía khác với quy ước của symbp, và cả hai đều "
+                            "là dưới gradient.",
     "verdict.wrong": "sai.",
     "verdict.shape": "sai hình dạng: câu trả lời của bạn có hình dạng {0}, còn gradient theo {1} "
                      "có hình dạng {2}.",
