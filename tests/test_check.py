@@ -446,3 +446,42 @@ def test_other_one_sided_derivative_is_not_undecided():
     assert v.correct and v.method == "numeric" and v.note
     assert "could not decide" not in v.text() and "away from the kink x = 0" in v.text()
     assert "không tự quyết định" not in v.text("vi") and "điểm gãy x = 0" in v.text("vi")
+
+
+@pytest.mark.parametrize("module, answer", [("relu", "g*log(x)"), ("relu", "g*sqrt(x)"),
+                                            ("sigmoid", "g*log(x)")])
+def test_answer_not_real_is_wrong_with_a_counterexample(module, answer):
+    """mpmath gives complex numbers for log and sqrt of negatives: a verdict, not a crash."""
+    v = check_answer(module, "x", answer)
+    assert not v.correct and v.counterexample.undefined, v.text()
+    assert "not a real number there" in v.text() and "không phải là số thực" in v.text("vi")
+
+
+@pytest.mark.parametrize("module, wrt, answer", [("l1_penalty", "w", "g*alpha*w/abs(w)"),
+                                                 ("relu", "x", "g*(x+abs(x))/(2*x)")])
+def test_answer_undefined_on_the_kink(module, wrt, answer):
+    """Right everywhere but on the kink, where it divides by zero: no subgradient there."""
+    v = check_answer(module, wrt, answer)
+    assert not v.correct and v.counterexample.kink and v.counterexample.undefined, v.text()
+    assert "undefined on the kink" in v.text() and "không xác định tại điểm gãy" in v.text("vi")
+
+
+@pytest.mark.parametrize("answer", ["g*log(x)", "g*(x+abs(x))/(2*x)"])
+def test_cli_answer_not_real(capsys, answer):
+    code, out, err = run(capsys, "check", "relu", "--wrt", "x", "--answer", answer)
+    assert code == 1 and not err and "wrong." in out
+
+
+def test_float_evaluation_of_undefined_values_is_nan_without_warnings():
+    import warnings
+    from symbp.check.answer_language import parse_answer
+    from symbp.check.backward import derivation_of
+    from symbp.check.evaluate import evaluate, module_env
+    d = derivation_of("relu")
+    env = module_env(d.module, {"x": np.array([0.0, -1.0])}, {"N": 2}, {}, np.ones(2))
+    for answer in ("g*(x+abs(x))/(2*x)", "g*log(x)", "g*sqrt(x)"):
+        parsed = parse_answer(d.module, answer, d.steps["x"].index)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            value = evaluate(parsed.expr, parsed.index, (2,), env)
+        assert not np.all(np.isfinite(value)), answer

@@ -70,10 +70,23 @@ class Counterexample:
         lines.append(f"  {message(lang, 'verdict.answer'):<{width}} = {_fmt(self.answer)}")
         lines.append(f"  {message(lang, 'verdict.expected'):<{width}} = {_fmt(self.expected)}")
         if self.entries and np.ndim(self.answer):
-            shown = ", ".join("[" + ", ".join(map(str, e)) + "]" for e in self.entries[:8])
-            more = f", … ({len(self.entries)})" if len(self.entries) > 8 else ""
-            lines.append(f"  {message(lang, 'verdict.differ')}: {shown}{more}")
+            lines.append(f"  {message(lang, 'verdict.differ')}: {_entries(self.entries)}")
+        undefined = self.undefined
+        if undefined:
+            where = message(lang, "verdict.entries", _entries(undefined)) if np.ndim(self.answer) else ""
+            key = "verdict.undefined.kink" if self.kink else "verdict.undefined"
+            lines.append(message(lang, key, where, self.kink))
         return "\n".join(lines)
+
+    @property
+    def undefined(self) -> tuple:
+        """The entries where the answer is not a real number (NaN or infinite)."""
+        return tuple(tuple(int(i) for i in ix) for ix in np.argwhere(~np.isfinite(self.answer)))
+
+
+def _entries(entries: tuple) -> str:
+    shown = ", ".join("[" + ", ".join(map(str, e)) + "]" for e in entries[:8])
+    return shown + (f", … ({len(entries)})" if len(entries) > 8 else "")
 
 
 def _fmt(a) -> str:
@@ -192,6 +205,11 @@ class _Point:
     def differs(self) -> bool:
         return self.answer.shape != self.expected.shape or self.difference > AGREE
 
+    @property
+    def undefined(self) -> bool:
+        """The answer is not a real number somewhere (``log`` of a negative, ``0 / 0``)."""
+        return not np.all(np.isfinite(self.answer))
+
 
 class _Checker:
     def __init__(self, d, wrt: str, parsed):
@@ -256,7 +274,7 @@ class _Checker:
             if values is None:
                 break
             nice = self.at(plan, values, self.upstream(plan, rng, nice=True))
-            if nice.differs:
+            if nice.differs and (nice.undefined or not point.undefined):
                 point = nice
                 break
         return self._example(point)
@@ -269,7 +287,7 @@ class _Checker:
         expected = point.expected if best is None else best
         diff = np.abs(point.answer - expected)
         scale = max(np.max(np.abs(expected), initial=0.0), FLOOR)
-        entries = tuple(tuple(int(i) for i in ix) for ix in np.argwhere(diff > 1e-9 * scale))
+        entries = tuple(tuple(int(i) for i in ix) for ix in np.argwhere(~(diff <= 1e-9 * scale)))
         params = {k: v for k, v in point.plan.params.items()}
         return Counterexample(dict(point.plan.dims), params, shown, point.answer, expected,
                               entries, kink, lows, highs)
@@ -346,7 +364,8 @@ def check_answer(module, wrt: str, answer: str, *, seed: int = 0) -> Verdict:
         return Verdict(correct=False, shape_error=(shape_text(parsed.dims), shape_text(tensor.dims)),
                        diagnosis=diagnosis, **base)
     wrong = next((p for p in points if p.differs), None)
-    if wrong is not None:
+    if wrong is not None:  # at the smallest sizes, preferably where the answer is not even real
+        wrong = next((p for p in points if p.plan == wrong.plan and p.undefined), wrong)
         return Verdict(correct=False, counterexample=checker.counterexample(wrong, rng),
                        diagnosis=diagnosis, **base)
     note = ""
@@ -373,6 +392,8 @@ def _kink_verdict(d, checker: _Checker, kink, rng):
     lows, highs = sides[0].expected, sides[1].expected
     if point.answer.shape != lows.shape:
         return ""
+    if point.undefined:  # w / abs(w) at w = 0: no value where a subgradient is needed
+        return checker._example(point, kink.text, lows, highs)
     excess, best = hull_error({"a": point.answer}, {"a": lows}, {"a": highs}, False)["a"]
     if np.max(excess, initial=0.0) > 1e-6:
         return checker._example(point, kink.text, lows, highs, best)

@@ -41,6 +41,12 @@ EN = {
     "verdict.differ": "entries that differ",
     "verdict.diagnosis": "diagnosis",
     "verdict.kink": "On the kink {0} (the one-sided derivatives are {1} and {2}):",
+    "verdict.undefined": "your answer is not a real number there{0}: a logarithm or square root "
+                         "of a negative number, or a division by zero.",
+    "verdict.undefined.kink": "your answer is undefined on the kink {1}{0}, where a subgradient is "
+                              "needed (a value between the two one-sided derivatives): a division "
+                              "by zero, or a logarithm or square root of a negative number.",
+    "verdict.entries": " (entries {0})",
 }
 
 VI = {
@@ -79,6 +85,12 @@ VI = {
     "verdict.differ": "các phần tử khác nhau",
     "verdict.diagnosis": "chẩn đoán",
     "verdict.kink": "Tại điểm gãy {0} (hai đạo hàm một phía là {1} và {2}):",
+    "verdict.undefined": "câu trả lời của bạn không phải là số thực tại đó{0}: logarit hay căn bậc "
+                         "hai của một số âm, hoặc phép chia cho 0.",
+    "verdict.undefined.kink": "câu trả lời của bạn không xác định tại điểm gãy {1}{0}, trong khi tại "
+                              "đó cần một dưới gradient (một giá trị nằm giữa hai đạo hàm một phía): "
+                              "phép chia cho 0, hoặc logarit hay căn bậc hai của một số âm.",
+    "verdict.entries": " (các phần tử {0})",
 }
 
 TABLES = {"en": EN, "vi": VI}
