@@ -333,10 +333,10 @@ def test_wrong_shape_says_so(module, wrt, answer, code):
 
 
 def test_user_module_answer():
-    lsq = symbp.module("lsq", "sum((W @ x - y) ** 2)",
-                       shapes={"W": ("m", "n"), "x": ("n",), "y": ("m",)})
-    assert check_answer(lsq, "x", "2 * g * W.T @ (W @ x - y)").correct  # y is the input here
-    assert not check_answer(lsq, "x", "g * W.T @ (W @ x - y)").correct
+    lsq = symbp.module("lsq", "sum((W @ x - t) ** 2)",
+                       shapes={"W": ("m", "n"), "x": ("n",), "t": ("m",)})
+    assert check_answer(lsq, "x", "2 * g * W.T @ (W @ x - t)").correct
+    assert not check_answer(lsq, "x", "g * W.T @ (W @ x - t)").correct
 
 
 @pytest.mark.parametrize("answer", ["__import__('os').system('true')", "g.__class__", "lambda: g",
@@ -485,3 +485,37 @@ def test_float_evaluation_of_undefined_values_is_nan_without_warnings():
             warnings.simplefilter("error")
             value = evaluate(parsed.expr, parsed.index, (2,), env)
         assert not np.all(np.isfinite(value)), answer
+
+
+@pytest.mark.parametrize("text, shapes, params, kind, name", [
+    ("sum((W @ x - g) ** 2)", {"W": ("m", "n"), "x": ("n",), "g": ("m",)}, None, "input", "g"),
+    ("sum((W @ x - y) ** 2)", {"W": ("m", "n"), "x": ("n",), "y": ("m",)}, None, "input", "y"),
+    ("sum(x)", {"x": ("g",)}, None, "size", "g"),
+    ("sum(y * x)", {"x": ("n",)}, {"y": 1.0}, "parameter", "y"),
+])
+def test_module_names_clashing_with_g_and_y_are_refused(text, shapes, params, kind, name):
+    """In an answer g is the upstream gradient and y the forward output: a module with its own
+    g or y would make the answer ambiguous (and the counterexample show two different g)."""
+    m = symbp.module("clash", text, shapes=shapes, params=params)
+    with pytest.raises(symbp.ExpressionError, match=f"has an? {kind} named {name}.*rename"):
+        check_answer(m, "x", "g * x")
+
+
+def test_cli_clash_with_g_is_bad_input(capsys):
+    code, out, err = run(capsys, "check", "--expr", "sum((W @ x - g) ** 2)", "--shape", "W=m,n",
+                         "--shape", "x=n", "--shape", "g=m", "--wrt", "W", "--answer",
+                         '2 * g * einsum("i,j->ij", W @ x - g, x)')
+    assert code == 2 and not out and len(err.strip().splitlines()) == 1
+    assert err.startswith("symbp: error: user has an input named g") and "rename" in err
+    code, out, err = run(capsys, "check", "--expr", "sum(x)", "--shape", "x=g", "--wrt", "x",
+                         "--answer", "g*ones")
+    assert code == 2 and "a size named g" in err
+
+
+def test_known_names_are_listed_once():
+    from symbp.check.answer_language import parse_answer
+    m = symbp.module("s", "sum(x)", shapes={"x": ("g",)})
+    with pytest.raises(symbp.ExpressionError) as info:
+        parse_answer(m, "ones", (symbp.derive(m).steps["x"].index))
+    known = str(info.value).split("known: ")[1].split(")")[0].split(", ")
+    assert len(known) == len(set(known)), known

@@ -26,7 +26,7 @@ from ..derive.index import canonical_sums
 from ..expr import shape_text
 from ..names import OUTPUT
 from ..spec import _rename_bound
-from .answer_language import ONE, AnswerShapeError, parse_answer
+from .answer_language import ONE, AnswerShapeError, parse_answer, refuse_clashes
 from .backward import derivation_of
 from .compare import (MARGIN, Diagnosis, Sample, branch_conditions, diagnose, draw, hull_error,
                       kinks, nudged, on_kink, plans, swapped)
@@ -330,8 +330,9 @@ def check_answer(module, wrt: str, answer: str, *, seed: int = 0) -> Verdict:
     ``answer`` is an expression of the language in ``g`` (the upstream gradient, shaped like the
     output), ``y`` (the forward output), the inputs and parameters by name and the sizes
     (``g @ W``, ``y * (g - sum(g * y, axis=-1, keepdims=True))``). Raises
-    :class:`symbp.ExpressionError` for an answer outside the language and ``ValueError`` for an
-    input that is not differentiable; a wrong answer is a :class:`Verdict`, never an exception.
+    :class:`symbp.ExpressionError` for an answer outside the language or a module with an input,
+    parameter or size named ``g`` or ``y``, and ``ValueError`` for an input that is not
+    differentiable; a wrong answer is a :class:`Verdict`, never an exception.
     """
     d = derivation_of(module)
     m = d.module
@@ -339,6 +340,7 @@ def check_answer(module, wrt: str, answer: str, *, seed: int = 0) -> Verdict:
     if wrt not in names:
         raise ValueError(f"{m.name} has no differentiable input {wrt!r}; choose from "
                          f"{', '.join(names)}")
+    refuse_clashes(m)
     base = dict(module=m.name, wrt=wrt, answer=answer)
     try:
         parsed = parse_answer(m, answer, d.steps[wrt].index)
