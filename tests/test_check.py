@@ -519,3 +519,20 @@ def test_known_names_are_listed_once():
         parse_answer(m, "ones", (symbp.derive(m).steps["x"].index))
     known = str(info.value).split("known: ")[1].split(")")[0].split(", ")
     assert len(known) == len(set(known)), known
+
+
+def _printed(text: str, label: str) -> str:
+    return next(line for line in text.splitlines() if line.strip().startswith(label)).split("=", 1)[1]
+
+
+@pytest.mark.parametrize("answer", ["g*y*(1-y)*(1+1e-15)", "g*y*(1-y) + 1e-19*g"])
+def test_counterexample_values_print_apart(answer):
+    """Wrong by a tiny relative amount: the two printed values still differ (more digits), or the
+    verdict says they differ beyond float64."""
+    v = check_answer("sigmoid", "x", answer)
+    assert not v.correct
+    for lang, mine, theirs, beyond in [("en", "your answer", "the derivative", "beyond float64"),
+                                       ("vi", "câu trả lời của bạn", "đạo hàm", "ngoài 17 chữ số")]:
+        text = v.text(lang)
+        assert _printed(text, mine) != _printed(text, theirs) or beyond in text, text
+    assert "0.3932" in _printed(check_answer("sigmoid", "x", "g*y").text(), "the derivative")

@@ -56,6 +56,7 @@ class Counterexample:
     kink: str = ""        # the point lies on this kink: any value between lows and highs is fine
     lows: np.ndarray | None = None
     highs: np.ndarray | None = None
+    difference: float = 0.0  # relative, computed at DIGITS digits
 
     def text(self, lang: str = "en") -> str:
         sizes = ", ".join(f"{k} = {v}" for k, v in sorted(self.sizes.items()))
@@ -67,8 +68,11 @@ class Counterexample:
         if self.kink:
             lines.append(message(lang, "verdict.kink", self.kink, _fmt(self.lows), _fmt(self.highs)))
         width = max(len(message(lang, "verdict.answer")), len(message(lang, "verdict.expected")))
-        lines.append(f"  {message(lang, 'verdict.answer'):<{width}} = {_fmt(self.answer)}")
-        lines.append(f"  {message(lang, 'verdict.expected'):<{width}} = {_fmt(self.expected)}")
+        answer, expected = _fmt_apart(self.answer, self.expected)
+        lines.append(f"  {message(lang, 'verdict.answer'):<{width}} = {answer}")
+        lines.append(f"  {message(lang, 'verdict.expected'):<{width}} = {expected}")
+        if answer == expected and self.difference:
+            lines.append(message(lang, "verdict.difference", f"{self.difference:.1e}"))
         if self.entries and np.ndim(self.answer):
             lines.append(f"  {message(lang, 'verdict.differ')}: {_entries(self.entries)}")
         undefined = self.undefined
@@ -89,15 +93,25 @@ def _entries(entries: tuple) -> str:
     return shown + (f", … ({len(entries)})" if len(entries) > 8 else "")
 
 
-def _fmt(a) -> str:
+def _fmt(a, digits: int = 4) -> str:
     a = np.asarray(a)
     if a.dtype.kind in "iu":
         return str(a.tolist())
     a = a.astype(float) + 0.0  # no -0
     if a.ndim == 0:
-        return f"{float(a):.6g}"
-    return np.array2string(a, precision=4, suppress_small=True, separator=", ",
+        return f"{float(a):.{max(digits, 6)}g}"
+    return np.array2string(a, precision=digits, suppress_small=True, separator=", ",
                            max_line_width=100).replace("\n", "\n      ")
+
+
+def _fmt_apart(answer, expected) -> tuple[str, str]:
+    """Both printed with the fewest digits (4 to 17) that tell them apart; with 4 if even 17
+    do not (they differ beyond float64)."""
+    for digits in range(4, 18):
+        pair = _fmt(answer, digits), _fmt(expected, digits)
+        if pair[0] != pair[1]:
+            return pair
+    return _fmt(answer), _fmt(expected)
 
 
 @dataclass(frozen=True)
@@ -290,7 +304,7 @@ class _Checker:
         entries = tuple(tuple(int(i) for i in ix) for ix in np.argwhere(~(diff <= 1e-9 * scale)))
         params = {k: v for k, v in point.plan.params.items()}
         return Counterexample(dict(point.plan.dims), params, shown, point.answer, expected,
-                              entries, kink, lows, highs)
+                              entries, kink, lows, highs, point.difference)
 
 
 def _difference(a, b) -> float:

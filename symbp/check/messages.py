@@ -47,6 +47,7 @@ EN = {
                               "needed (a value between the two one-sided derivatives): a division "
                               "by zero, or a logarithm or square root of a negative number.",
     "verdict.entries": " (entries {0})",
+    "verdict.difference": "  (they differ beyond float64's 17 digits: relative difference {0})",
 }
 
 VI = {
@@ -91,6 +92,8 @@ VI = {
                               "đó cần một dưới gradient (một giá trị nằm giữa hai đạo hàm một phía): "
                               "phép chia cho 0, hoặc logarit hay căn bậc hai của một số âm.",
     "verdict.entries": " (các phần tử {0})",
+    "verdict.difference": "  (hai bên khác nhau ngoài 17 chữ số của float64: sai khác tương đối "
+                          "{0})",
 }
 
 TABLES = {"en": EN, "vi": VI}
