@@ -536,3 +536,14 @@ def test_counterexample_values_print_apart(answer):
         text = v.text(lang)
         assert _printed(text, mine) != _printed(text, theirs) or beyond in text, text
     assert "0.3932" in _printed(check_answer("sigmoid", "x", "g*y").text(), "the derivative")
+
+
+def test_tiny_offset_is_not_within_the_numeric_tolerance():
+    """A 1e-25 offset on values of about 0.1 passed 20 digits at 30; at 50 digits it is caught,
+    while correct answers that SymPy cannot prove still agree to far more than 35 digits."""
+    v = check_answer("sigmoid", "x", "g*y*(1-y) + 1e-25")
+    assert not v.correct and v.counterexample is not None
+    assert "beyond float64" in v.text()
+    for seed in range(3):
+        assert check_answer("tanh", "x", "g*4/(exp(x)+exp(-x))**2", seed=seed).method == "numeric"
+        assert check_answer("tanh", "x", "g*4/(exp(x)+exp(-x))**2", seed=seed).correct

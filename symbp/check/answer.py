@@ -9,7 +9,7 @@
    effort: ``expand``, ``piecewise_fold``, ``cancel`` on small sum-free remainders; never
    ``simplify``);
 3. otherwise compares the two at random points at several small sizes (all 1, all 2, then every
-   size name distinct) in 30-digit mpmath arithmetic, away from kinks, and then exactly on each
+   size name distinct) in 50-digit mpmath arithmetic, away from kinks, and then exactly on each
    kink, where any value between the two one-sided derivatives is accepted;
 4. when they differ: a counterexample at the smallest sizes where they do (readable values where
    possible), both values and the entries that differ, and a diagnosis when one is certain.
@@ -36,8 +36,8 @@ from .verification import FLOOR, rel_error
 
 POINTS = 2            # random points per plan
 ANSWER_SIZES = (1, 2, 3)
-DIGITS = 30           # mpmath precision of the numeric comparison
-AGREE = 1e-20         # relative difference below which the two agree (computed at 30 digits)
+DIGITS = 50           # mpmath precision of the numeric comparison
+AGREE = 1e-35         # relative difference below which the two agree (computed at 50 digits)
 OPS_BUDGET = 300      # no cancel() on remainders larger than this
 EXPAND_BUDGET = 400   # no canonical form of expanded differences larger than this
 

@@ -25,10 +25,10 @@ EN = {
     "verdict.correct.symbolic": "correct — proved by SymPy: your answer equals the derivative in "
                                 "index form, for every size.",
     "verdict.correct.numeric": "correct — equal to the derivative at {0} random points (sizes {1}) "
-                               "to 20 significant digits; SymPy could not decide it symbolically "
+                               "to 35 significant digits; SymPy could not decide it symbolically "
                                "within its budget.",
     "verdict.correct.kink": "correct — equal to the derivative at {0} random points (sizes {1}) "
-                            "to 20 significant digits, away from the kink {2}; on it your answer "
+                            "to 35 significant digits, away from the kink {2}; on it your answer "
                             "takes another one-sided derivative than symbp's convention, and both "
                             "are subgradients.",
     "verdict.wrong": "wrong.",
@@ -69,10 +69,10 @@ VI = {
     "verdict.header": "{0}, gradient theo {1}: {2}",
     "verdict.correct.symbolic": "đúng — SymPy chứng minh: câu trả lời của bạn bằng đạo hàm ở dạng "
                                 "chỉ số, với mọi kích thước.",
-    "verdict.correct.numeric": "đúng — bằng đạo hàm tại {0} điểm ngẫu nhiên (kích thước {1}) tới 20 "
+    "verdict.correct.numeric": "đúng — bằng đạo hàm tại {0} điểm ngẫu nhiên (kích thước {1}) tới 35 "
                                "chữ số có nghĩa; SymPy không tự quyết định được bằng ký hiệu trong "
                                "giới hạn tính toán cho phép.",
-    "verdict.correct.kink": "đúng — bằng đạo hàm tại {0} điểm ngẫu nhiên (kích thước {1}) tới 20 "
+    "verdict.correct.kink": "đúng — bằng đạo hàm tại {0} điểm ngẫu nhiên (kích thước {1}) tới 35 "
                             "chữ số có nghĩa, ngoài điểm gãy {2}; tại điểm gãy đó câu trả lời của "
                             "bạn lấy một đạo hàm một phía khác với quy ước của symbp, và cả hai đều "
                             "là dưới gradient.",
