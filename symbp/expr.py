@@ -188,7 +188,8 @@ class _Builder:
             return Term(size(name))
         if name in FUNCTIONS or name in REDUCTIONS or name in ALONG_AXIS or name in SPECIAL:
             self.error(node, f"function '{name}' must be called")
-        known = ", ".join(sorted(self.shapes) + sorted(self.params) + sorted(self.sizes)) or "none"
+        known = ", ".join(dict.fromkeys(sorted(self.shapes) + sorted(self.params)
+                                        + sorted(self.sizes))) or "none"
         self.error(node, f"unknown name '{name}' (known: {known})")
 
     def _UnaryOp(self, node):

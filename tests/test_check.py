@@ -333,10 +333,10 @@ def test_wrong_shape_says_so(module, wrt, answer, code):
 
 
 def test_user_module_answer():
-    lsq = symbp.module("lsq", "sum((W @ x - y) ** 2)",
-                       shapes={"W": ("m", "n"), "x": ("n",), "y": ("m",)})
-    assert check_answer(lsq, "x", "2 * g * W.T @ (W @ x - y)").correct  # y is the input here
-    assert not check_answer(lsq, "x", "g * W.T @ (W @ x - y)").correct
+    lsq = symbp.module("lsq", "sum((W @ x - t) ** 2)",
+                       shapes={"W": ("m", "n"), "x": ("n",), "t": ("m",)})
+    assert check_answer(lsq, "x", "2 * g * W.T @ (W @ x - t)").correct
+    assert not check_answer(lsq, "x", "g * W.T @ (W @ x - t)").correct
 
 
 @pytest.mark.parametrize("answer", ["__import__('os').system('true')", "g.__class__", "lambda: g",
@@ -429,3 +429,121 @@ def test_readme_student_example():
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
     runner.run(test)
     assert runner.summarize(verbose=False).failed == 0
+
+
+# -- review fixes: the verdicts of check_answer ---------------------------------------------------
+@pytest.mark.parametrize("module, wrt, answer", [
+    ("relu", "x", "where(x >= 0, g, 0)"),       # symbp's own subgradient: branches cancel
+    ("max", "x1", "where(x1 > x2, g, 0)"),
+])
+def test_same_branches_are_proved(module, wrt, answer):
+    assert check_answer(module, wrt, answer).method == "symbolic"
+
+
+def test_other_one_sided_derivative_is_not_undecided():
+    """Equal but on the kink: SymPy cannot prove it, and the verdict does not say it could not."""
+    v = check_answer("relu", "x", "where(x > 0, g, 0)")
+    assert v.correct and v.method == "numeric" and v.note
+    assert "could not decide" not in v.text() and "away from the kink x = 0" in v.text()
+    assert "không tự quyết định" not in v.text("vi") and "điểm gãy x = 0" in v.text("vi")
+
+
+@pytest.mark.parametrize("module, answer", [("relu", "g*log(x)"), ("relu", "g*sqrt(x)"),
+                                            ("sigmoid", "g*log(x)")])
+def test_answer_not_real_is_wrong_with_a_counterexample(module, answer):
+    """mpmath gives complex numbers for log and sqrt of negatives: a verdict, not a crash."""
+    v = check_answer(module, "x", answer)
+    assert not v.correct and v.counterexample.undefined, v.text()
+    assert "not a real number there" in v.text() and "không phải là số thực" in v.text("vi")
+
+
+@pytest.mark.parametrize("module, wrt, answer", [("l1_penalty", "w", "g*alpha*w/abs(w)"),
+                                                 ("relu", "x", "g*(x+abs(x))/(2*x)")])
+def test_answer_undefined_on_the_kink(module, wrt, answer):
+    """Right everywhere but on the kink, where it divides by zero: no subgradient there."""
+    v = check_answer(module, wrt, answer)
+    assert not v.correct and v.counterexample.kink and v.counterexample.undefined, v.text()
+    assert "undefined on the kink" in v.text() and "không xác định tại điểm gãy" in v.text("vi")
+
+
+@pytest.mark.parametrize("answer", ["g*log(x)", "g*(x+abs(x))/(2*x)"])
+def test_cli_answer_not_real(capsys, answer):
+    code, out, err = run(capsys, "check", "relu", "--wrt", "x", "--answer", answer)
+    assert code == 1 and not err and "wrong." in out
+
+
+def test_float_evaluation_of_undefined_values_is_nan_without_warnings():
+    import warnings
+    from symbp.check.answer_language import parse_answer
+    from symbp.check.backward import derivation_of
+    from symbp.check.evaluate import evaluate, module_env
+    d = derivation_of("relu")
+    env = module_env(d.module, {"x": np.array([0.0, -1.0])}, {"N": 2}, {}, np.ones(2))
+    for answer in ("g*(x+abs(x))/(2*x)", "g*log(x)", "g*sqrt(x)"):
+        parsed = parse_answer(d.module, answer, d.steps["x"].index)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            value = evaluate(parsed.expr, parsed.index, (2,), env)
+        assert not np.all(np.isfinite(value)), answer
+
+
+@pytest.mark.parametrize("text, shapes, params, kind, name", [
+    ("sum((W @ x - g) ** 2)", {"W": ("m", "n"), "x": ("n",), "g": ("m",)}, None, "input", "g"),
+    ("sum((W @ x - y) ** 2)", {"W": ("m", "n"), "x": ("n",), "y": ("m",)}, None, "input", "y"),
+    ("sum(x)", {"x": ("g",)}, None, "size", "g"),
+    ("sum(y * x)", {"x": ("n",)}, {"y": 1.0}, "parameter", "y"),
+])
+def test_module_names_clashing_with_g_and_y_are_refused(text, shapes, params, kind, name):
+    """In an answer g is the upstream gradient and y the forward output: a module with its own
+    g or y would make the answer ambiguous (and the counterexample show two different g)."""
+    m = symbp.module("clash", text, shapes=shapes, params=params)
+    with pytest.raises(symbp.ExpressionError, match=f"has an? {kind} named {name}.*rename"):
+        check_answer(m, "x", "g * x")
+
+
+def test_cli_clash_with_g_is_bad_input(capsys):
+    code, out, err = run(capsys, "check", "--expr", "sum((W @ x - g) ** 2)", "--shape", "W=m,n",
+                         "--shape", "x=n", "--shape", "g=m", "--wrt", "W", "--answer",
+                         '2 * g * einsum("i,j->ij", W @ x - g, x)')
+    assert code == 2 and not out and len(err.strip().splitlines()) == 1
+    assert err.startswith("symbp: error: user has an input named g") and "rename" in err
+    code, out, err = run(capsys, "check", "--expr", "sum(x)", "--shape", "x=g", "--wrt", "x",
+                         "--answer", "g*ones")
+    assert code == 2 and "a size named g" in err
+
+
+def test_known_names_are_listed_once():
+    from symbp.check.answer_language import parse_answer
+    m = symbp.module("s", "sum(x)", shapes={"x": ("g",)})
+    with pytest.raises(symbp.ExpressionError) as info:
+        parse_answer(m, "ones", (symbp.derive(m).steps["x"].index))
+    known = str(info.value).split("known: ")[1].split(")")[0].split(", ")
+    assert len(known) == len(set(known)), known
+
+
+def _printed(text: str, label: str) -> str:
+    return next(line for line in text.splitlines() if line.strip().startswith(label)).split("=", 1)[1]
+
+
+@pytest.mark.parametrize("answer", ["g*y*(1-y)*(1+1e-15)", "g*y*(1-y) + 1e-19*g"])
+def test_counterexample_values_print_apart(answer):
+    """Wrong by a tiny relative amount: the two printed values still differ (more digits), or the
+    verdict says they differ beyond float64."""
+    v = check_answer("sigmoid", "x", answer)
+    assert not v.correct
+    for lang, mine, theirs, beyond in [("en", "your answer", "the derivative", "beyond float64"),
+                                       ("vi", "câu trả lời của bạn", "đạo hàm", "ngoài 17 chữ số")]:
+        text = v.text(lang)
+        assert _printed(text, mine) != _printed(text, theirs) or beyond in text, text
+    assert "0.3932" in _printed(check_answer("sigmoid", "x", "g*y").text(), "the derivative")
+
+
+def test_tiny_offset_is_not_within_the_numeric_tolerance():
+    """A 1e-25 offset on values of about 0.1 passed 20 digits at 30; at 50 digits it is caught,
+    while correct answers that SymPy cannot prove still agree to far more than 35 digits."""
+    v = check_answer("sigmoid", "x", "g*y*(1-y) + 1e-25")
+    assert not v.correct and v.counterexample is not None
+    assert "beyond float64" in v.text()
+    for seed in range(3):
+        assert check_answer("tanh", "x", "g*4/(exp(x)+exp(-x))**2", seed=seed).method == "numeric"
+        assert check_answer("tanh", "x", "g*4/(exp(x)+exp(-x))**2", seed=seed).correct

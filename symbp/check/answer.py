@@ -9,7 +9,7 @@
    effort: ``expand``, ``piecewise_fold``, ``cancel`` on small sum-free remainders; never
    ``simplify``);
 3. otherwise compares the two at random points at several small sizes (all 1, all 2, then every
-   size name distinct) in 30-digit mpmath arithmetic, away from kinks, and then exactly on each
+   size name distinct) in 50-digit mpmath arithmetic, away from kinks, and then exactly on each
    kink, where any value between the two one-sided derivatives is accepted;
 4. when they differ: a counterexample at the smallest sizes where they do (readable values where
    possible), both values and the entries that differ, and a diagnosis when one is certain.
@@ -26,7 +26,7 @@ from ..derive.index import canonical_sums
 from ..expr import shape_text
 from ..names import OUTPUT
 from ..spec import _rename_bound
-from .answer_language import ONE, AnswerShapeError, parse_answer
+from .answer_language import ONE, AnswerShapeError, parse_answer, refuse_clashes
 from .backward import derivation_of
 from .compare import (MARGIN, Diagnosis, Sample, branch_conditions, diagnose, draw, hull_error,
                       kinks, nudged, on_kink, plans, swapped)
@@ -36,8 +36,8 @@ from .verification import FLOOR, rel_error
 
 POINTS = 2            # random points per plan
 ANSWER_SIZES = (1, 2, 3)
-DIGITS = 30           # mpmath precision of the numeric comparison
-AGREE = 1e-20         # relative difference below which the two agree (computed at 30 digits)
+DIGITS = 50           # mpmath precision of the numeric comparison
+AGREE = 1e-35         # relative difference below which the two agree (computed at 50 digits)
 OPS_BUDGET = 300      # no cancel() on remainders larger than this
 EXPAND_BUDGET = 400   # no canonical form of expanded differences larger than this
 
@@ -56,6 +56,7 @@ class Counterexample:
     kink: str = ""        # the point lies on this kink: any value between lows and highs is fine
     lows: np.ndarray | None = None
     highs: np.ndarray | None = None
+    difference: float = 0.0  # relative, computed at DIGITS digits
 
     def text(self, lang: str = "en") -> str:
         sizes = ", ".join(f"{k} = {v}" for k, v in sorted(self.sizes.items()))
@@ -67,24 +68,50 @@ class Counterexample:
         if self.kink:
             lines.append(message(lang, "verdict.kink", self.kink, _fmt(self.lows), _fmt(self.highs)))
         width = max(len(message(lang, "verdict.answer")), len(message(lang, "verdict.expected")))
-        lines.append(f"  {message(lang, 'verdict.answer'):<{width}} = {_fmt(self.answer)}")
-        lines.append(f"  {message(lang, 'verdict.expected'):<{width}} = {_fmt(self.expected)}")
+        answer, expected = _fmt_apart(self.answer, self.expected)
+        lines.append(f"  {message(lang, 'verdict.answer'):<{width}} = {answer}")
+        lines.append(f"  {message(lang, 'verdict.expected'):<{width}} = {expected}")
+        if answer == expected and self.difference:
+            lines.append(message(lang, "verdict.difference", f"{self.difference:.1e}"))
         if self.entries and np.ndim(self.answer):
-            shown = ", ".join("[" + ", ".join(map(str, e)) + "]" for e in self.entries[:8])
-            more = f", … ({len(self.entries)})" if len(self.entries) > 8 else ""
-            lines.append(f"  {message(lang, 'verdict.differ')}: {shown}{more}")
+            lines.append(f"  {message(lang, 'verdict.differ')}: {_entries(self.entries)}")
+        undefined = self.undefined
+        if undefined:
+            where = message(lang, "verdict.entries", _entries(undefined)) if np.ndim(self.answer) else ""
+            key = "verdict.undefined.kink" if self.kink else "verdict.undefined"
+            lines.append(message(lang, key, where, self.kink))
         return "\n".join(lines)
 
+    @property
+    def undefined(self) -> tuple:
+        """The entries where the answer is not a real number (NaN or infinite)."""
+        return tuple(tuple(int(i) for i in ix) for ix in np.argwhere(~np.isfinite(self.answer)))
 
-def _fmt(a) -> str:
+
+def _entries(entries: tuple) -> str:
+    shown = ", ".join("[" + ", ".join(map(str, e)) + "]" for e in entries[:8])
+    return shown + (f", … ({len(entries)})" if len(entries) > 8 else "")
+
+
+def _fmt(a, digits: int = 4) -> str:
     a = np.asarray(a)
     if a.dtype.kind in "iu":
         return str(a.tolist())
     a = a.astype(float) + 0.0  # no -0
     if a.ndim == 0:
-        return f"{float(a):.6g}"
-    return np.array2string(a, precision=4, suppress_small=True, separator=", ",
+        return f"{float(a):.{max(digits, 6)}g}"
+    return np.array2string(a, precision=digits, suppress_small=True, separator=", ",
                            max_line_width=100).replace("\n", "\n      ")
+
+
+def _fmt_apart(answer, expected) -> tuple[str, str]:
+    """Both printed with the fewest digits (4 to 17) that tell them apart; with 4 if even 17
+    do not (they differ beyond float64)."""
+    for digits in range(4, 18):
+        pair = _fmt(answer, digits), _fmt(expected, digits)
+        if pair[0] != pair[1]:
+            return pair
+    return _fmt(answer), _fmt(expected)
 
 
 @dataclass(frozen=True)
@@ -111,10 +138,10 @@ class Verdict:
         if self.correct:
             if self.method == "symbolic":
                 lines.append(message(lang, "verdict.correct.symbolic"))
+            elif self.note:  # unequal on the kink: SymPy could not have proved it equal
+                lines.append(message(lang, "verdict.correct.kink", self.points, self.sizes, self.note))
             else:
                 lines.append(message(lang, "verdict.correct.numeric", self.points, self.sizes))
-            if self.note:
-                lines.append(message(lang, "verdict.kink_note", self.note))
             return "\n".join(lines)
         if self.mismatch:
             lines.append(message(lang, "verdict.mismatch", self.mismatch))
@@ -145,7 +172,9 @@ def _is_zero(e: sp.Expr) -> bool:
         folded = sp.piecewise_fold(e)
         if isinstance(folded, sp.Piecewise):
             return all(_is_zero(p.expr) for p in folded.args)
-        return False
+        if folded.has(sp.Piecewise):
+            return False
+        e = folded  # the branches cancelled: where(x >= 0, g, 0) - g * where(x >= 0, 1, 0)
     if not e.has(sp.Sum) and sp.count_ops(e) <= OPS_BUDGET:
         return sp.cancel(sp.together(e)) == 0
     return False
@@ -189,6 +218,11 @@ class _Point:
     @property
     def differs(self) -> bool:
         return self.answer.shape != self.expected.shape or self.difference > AGREE
+
+    @property
+    def undefined(self) -> bool:
+        """The answer is not a real number somewhere (``log`` of a negative, ``0 / 0``)."""
+        return not np.all(np.isfinite(self.answer))
 
 
 class _Checker:
@@ -254,7 +288,7 @@ class _Checker:
             if values is None:
                 break
             nice = self.at(plan, values, self.upstream(plan, rng, nice=True))
-            if nice.differs:
+            if nice.differs and (nice.undefined or not point.undefined):
                 point = nice
                 break
         return self._example(point)
@@ -267,10 +301,10 @@ class _Checker:
         expected = point.expected if best is None else best
         diff = np.abs(point.answer - expected)
         scale = max(np.max(np.abs(expected), initial=0.0), FLOOR)
-        entries = tuple(tuple(int(i) for i in ix) for ix in np.argwhere(diff > 1e-9 * scale))
+        entries = tuple(tuple(int(i) for i in ix) for ix in np.argwhere(~(diff <= 1e-9 * scale)))
         params = {k: v for k, v in point.plan.params.items()}
         return Counterexample(dict(point.plan.dims), params, shown, point.answer, expected,
-                              entries, kink, lows, highs)
+                              entries, kink, lows, highs, point.difference)
 
 
 def _difference(a, b) -> float:
@@ -310,8 +344,9 @@ def check_answer(module, wrt: str, answer: str, *, seed: int = 0) -> Verdict:
     ``answer`` is an expression of the language in ``g`` (the upstream gradient, shaped like the
     output), ``y`` (the forward output), the inputs and parameters by name and the sizes
     (``g @ W``, ``y * (g - sum(g * y, axis=-1, keepdims=True))``). Raises
-    :class:`symbp.ExpressionError` for an answer outside the language and ``ValueError`` for an
-    input that is not differentiable; a wrong answer is a :class:`Verdict`, never an exception.
+    :class:`symbp.ExpressionError` for an answer outside the language or a module with an input,
+    parameter or size named ``g`` or ``y``, and ``ValueError`` for an input that is not
+    differentiable; a wrong answer is a :class:`Verdict`, never an exception.
     """
     d = derivation_of(module)
     m = d.module
@@ -319,6 +354,7 @@ def check_answer(module, wrt: str, answer: str, *, seed: int = 0) -> Verdict:
     if wrt not in names:
         raise ValueError(f"{m.name} has no differentiable input {wrt!r}; choose from "
                          f"{', '.join(names)}")
+    refuse_clashes(m)
     base = dict(module=m.name, wrt=wrt, answer=answer)
     try:
         parsed = parse_answer(m, answer, d.steps[wrt].index)
@@ -344,7 +380,8 @@ def check_answer(module, wrt: str, answer: str, *, seed: int = 0) -> Verdict:
         return Verdict(correct=False, shape_error=(shape_text(parsed.dims), shape_text(tensor.dims)),
                        diagnosis=diagnosis, **base)
     wrong = next((p for p in points if p.differs), None)
-    if wrong is not None:
+    if wrong is not None:  # at the smallest sizes, preferably where the answer is not even real
+        wrong = next((p for p in points if p.plan == wrong.plan and p.undefined), wrong)
         return Verdict(correct=False, counterexample=checker.counterexample(wrong, rng),
                        diagnosis=diagnosis, **base)
     note = ""
@@ -371,6 +408,8 @@ def _kink_verdict(d, checker: _Checker, kink, rng):
     lows, highs = sides[0].expected, sides[1].expected
     if point.answer.shape != lows.shape:
         return ""
+    if point.undefined:  # w / abs(w) at w = 0: no value where a subgradient is needed
+        return checker._example(point, kink.text, lows, highs)
     excess, best = hull_error({"a": point.answer}, {"a": lows}, {"a": highs}, False)["a"]
     if np.max(excess, initial=0.0) > 1e-6:
         return checker._example(point, kink.text, lows, highs, best)

@@ -98,9 +98,27 @@ class Answer:
 
 
 def names_for(m: Module) -> dict[str, str]:
-    """What ``g`` and ``y`` mean for ``m`` (an input of that name takes precedence)."""
+    """What ``g`` and ``y`` mean for ``m`` (an input of that name takes precedence; but see
+    :func:`refuse_clashes`)."""
     taken = {t.name for t in m.inputs} | {p.name for p in m.params}
     return {n: n for n in (GRADIENT, OUTPUT_NAME) if n not in taken}
+
+
+_MEANING = {GRADIENT: "the upstream gradient", OUTPUT_NAME: "the forward output"}
+
+
+def refuse_clashes(m: Module) -> None:
+    """An :class:`ExpressionError` if an input, parameter or size of ``m`` is named ``g`` or
+    ``y``: in an answer those names mean the upstream gradient and the forward output."""
+    owners = [("input", t.name) for t in m.inputs] + [("parameter", p.name) for p in m.params]
+    owners += [("size", d) for d in dict.fromkeys([d for t in m.inputs for d in t.dims]
+                                                  + list(m.out_dims) + [d for d, _ in m.size_params])]
+    for kind, name in owners:
+        if name in _MEANING:
+            raise ExpressionError(
+                f"{m.name} has {'an' if kind == 'input' else 'a'} {kind} named {name}, but in an "
+                f"answer {name} is {_MEANING[name]}: "
+                f"rename that {kind} to check answers (g and y are reserved there)")
 
 
 def parse_answer(m: Module, text: str, wrt_index: tuple) -> Answer:
@@ -138,5 +156,5 @@ def parse_answer(m: Module, text: str, wrt_index: tuple) -> Answer:
     return Answer(text, expr, index, tuple(term.dims))
 
 
-__all__ = ["Answer", "AnswerShapeError", "parse_answer", "names_for", "syntax_tree", "GRADIENT",
-           "OUTPUT_NAME", "ONE"]
+__all__ = ["Answer", "AnswerShapeError", "parse_answer", "names_for", "refuse_clashes",
+           "syntax_tree", "GRADIENT", "OUTPUT_NAME", "ONE"]

@@ -5,7 +5,8 @@ holds it — not with the generated code, and a student's answer is an index-for
 no lowering was ever written for (``(W.T @ g.T).T``, sums inside sums). So this is a small
 interpreter: each node becomes an array whose axes are its free index symbols (``Sum`` reduces an
 axis, ``Indexed`` is numpy fancy indexing, ``Piecewise`` is ``where``), in float64 (or float32)
-numpy, or in mpmath at a chosen precision (object arrays).
+numpy, or in mpmath at a chosen precision (object arrays). A value that is not a real number
+(``log`` or ``sqrt`` of a negative number, a division by zero) is NaN in both, never an exception.
 
     >>> c = sp.Symbol("c", integer=True)
     >>> evaluate(sp.IndexedBase("x")[c] ** 2, (c,), (2,), Env({"x": np.array([1.0, -3.0])}, {}, {}))
@@ -50,11 +51,14 @@ class _Float:
     def number(self, p, q=1):
         return self.dtype.type(p / q) if q != 1 else self.dtype.type(p)
 
+    def power(self, a, b):
+        return a ** b
+
     def to_float(self, a):
         return np.asarray(a, dtype=np.float64)
 
     def precision(self):
-        return contextlib.nullcontext()
+        return np.errstate(all="ignore")  # NaN and inf are values here, not warnings
 
 
 class _Mp:
@@ -66,11 +70,15 @@ class _Mp:
 
         def sign(v):
             return mpmath.mpf(0) if v == 0 else mpmath.mpf(1 if v > 0 else -1)
-        self.functions = {f: np.frompyfunc(g, 1, 1) for f, g in {
+        self.functions = {f: np.frompyfunc(_real_valued(g), 1, 1) for f, g in {
             sp.exp: mp.exp, sp.log: mp.log, sp.tanh: mp.tanh, sp.Abs: abs, sp.sign: sign,
             sp.erf: mp.erf, sp.sinh: mp.sinh, sp.cosh: mp.cosh, sp.atan: mp.atan,
             sp.sin: mp.sin, sp.cos: mp.cos}.items()}
         self._mpf = np.frompyfunc(mpmath.mpf, 1, 1)
+        self._power = np.frompyfunc(_real_valued(_mp_power), 2, 1)
+
+    def power(self, a, b):
+        return self._power(a, b)
 
     def array(self, a):
         a = np.asarray(a)
@@ -82,10 +90,29 @@ class _Mp:
         return mpmath.mpf(p) / q
 
     def to_float(self, a):
-        return np.asarray(np.frompyfunc(float, 1, 1)(a) if np.ndim(a) else float(a), dtype=np.float64)
+        with np.errstate(invalid="ignore"):  # NaN: a value that is not a real number
+            return np.asarray(np.frompyfunc(float, 1, 1)(a) if np.ndim(a) else float(a),
+                              dtype=np.float64)
 
     def precision(self):
         return mpmath.workdps(self.dps)
+
+
+def _mp_power(a, b):
+    try:
+        return a ** b
+    except ZeroDivisionError:  # 0 ** -1: undefined
+        return mpmath.mpf("nan")
+
+
+def _real_valued(fn):
+    """``fn`` with a complex result (``log(-1)``, ``(-1) ** 0.5``) replaced by NaN."""
+    def real(*args):
+        v = fn(*args)
+        if isinstance(v, (mpmath.mpc, complex)):
+            return v.real if v.imag == 0 else mpmath.mpf("nan")
+        return v
+    return real
 
 
 FLOAT64 = _Float(np.float64)
@@ -171,7 +198,7 @@ def _ev(e, env: Env) -> _V:
         base, exp = _ev(e.base, env), _ev(e.exp, env)
         if e.exp.is_Integer and int(e.exp) < 0:
             base = _V(_as_real(base.a, be), base.idx)
-        return _broadcast(lambda a, b: a ** b, [base, exp])
+        return _broadcast(be.power, [base, exp])
     if isinstance(e, sp.Sum):
         return _sum_node(e, env)
     if isinstance(e, sp.Piecewise):

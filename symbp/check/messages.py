@@ -25,10 +25,12 @@ EN = {
     "verdict.correct.symbolic": "correct — proved by SymPy: your answer equals the derivative in "
                                 "index form, for every size.",
     "verdict.correct.numeric": "correct — equal to the derivative at {0} random points (sizes {1}) "
-                               "to 20 significant digits; SymPy could not decide it symbolically "
+                               "to 35 significant digits; SymPy could not decide it symbolically "
                                "within its budget.",
-    "verdict.kink_note": "At the kink {0} your answer takes another one-sided derivative than "
-                         "symbp's convention; both are subgradients.",
+    "verdict.correct.kink": "correct — equal to the derivative at {0} random points (sizes {1}) "
+                            "to 35 significant digits, away from the kink {2}; on it your answer "
+                            "takes another one-sided derivative than symbp's convention, and both "
+                            "are subgradients.",
     "verdict.wrong": "wrong.",
     "verdict.shape": "wrong shape: your answer has shape {0}, the gradient with respect to {1} has "
                      "shape {2}.",
@@ -39,6 +41,13 @@ EN = {
     "verdict.differ": "entries that differ",
     "verdict.diagnosis": "diagnosis",
     "verdict.kink": "On the kink {0} (the one-sided derivatives are {1} and {2}):",
+    "verdict.undefined": "your answer is not a real number there{0}: a logarithm or square root "
+                         "of a negative number, or a division by zero.",
+    "verdict.undefined.kink": "your answer is undefined on the kink {1}{0}, where a subgradient is "
+                              "needed (a value between the two one-sided derivatives): a division "
+                              "by zero, or a logarithm or square root of a negative number.",
+    "verdict.entries": " (entries {0})",
+    "verdict.difference": "  (they differ beyond float64's 17 digits: relative difference {0})",
 }
 
 VI = {
@@ -60,11 +69,13 @@ VI = {
     "verdict.header": "{0}, gradient theo {1}: {2}",
     "verdict.correct.symbolic": "đúng — SymPy chứng minh: câu trả lời của bạn bằng đạo hàm ở dạng "
                                 "chỉ số, với mọi kích thước.",
-    "verdict.correct.numeric": "đúng — bằng đạo hàm tại {0} điểm ngẫu nhiên (kích thước {1}) tới 20 "
+    "verdict.correct.numeric": "đúng — bằng đạo hàm tại {0} điểm ngẫu nhiên (kích thước {1}) tới 35 "
                                "chữ số có nghĩa; SymPy không tự quyết định được bằng ký hiệu trong "
                                "giới hạn tính toán cho phép.",
-    "verdict.kink_note": "Tại điểm gãy {0}, câu trả lời của bạn lấy một đạo hàm một phía khác với "
-                         "quy ước của symbp; cả hai đều là dưới gradient.",
+    "verdict.correct.kink": "đúng — bằng đạo hàm tại {0} điểm ngẫu nhiên (kích thước {1}) tới 35 "
+                            "chữ số có nghĩa, ngoài điểm gãy {2}; tại điểm gãy đó câu trả lời của "
+                            "bạn lấy một đạo hàm một phía khác với quy ước của symbp, và cả hai đều "
+                            "là dưới gradient.",
     "verdict.wrong": "sai.",
     "verdict.shape": "sai hình dạng: câu trả lời của bạn có hình dạng {0}, còn gradient theo {1} "
                      "có hình dạng {2}.",
@@ -75,6 +86,14 @@ VI = {
     "verdict.differ": "các phần tử khác nhau",
     "verdict.diagnosis": "chẩn đoán",
     "verdict.kink": "Tại điểm gãy {0} (hai đạo hàm một phía là {1} và {2}):",
+    "verdict.undefined": "câu trả lời của bạn không phải là số thực tại đó{0}: logarit hay căn bậc "
+                         "hai của một số âm, hoặc phép chia cho 0.",
+    "verdict.undefined.kink": "câu trả lời của bạn không xác định tại điểm gãy {1}{0}, trong khi tại "
+                              "đó cần một dưới gradient (một giá trị nằm giữa hai đạo hàm một phía): "
+                              "phép chia cho 0, hoặc logarit hay căn bậc hai của một số âm.",
+    "verdict.entries": " (các phần tử {0})",
+    "verdict.difference": "  (hai bên khác nhau ngoài 17 chữ số của float64: sai khác tương đối "
+                          "{0})",
 }
 
 TABLES = {"en": EN, "vi": VI}
