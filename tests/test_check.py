@@ -339,6 +339,14 @@ def test_user_module_answer():
     assert not check_answer(lsq, "x", "g * W.T @ (W @ x - t)").correct
 
 
+def test_an_input_named_y_is_that_input_in_answers():
+    """The contract's own lsq has a target named y: in its answers y is the target."""
+    lsq = symbp.module("lsq", "sum((W @ x - y) ** 2)",
+                       shapes={"W": ("m", "n"), "x": ("n",), "y": ("m",)})
+    assert check_answer(lsq, "W", '2 * g * einsum("i,j->ij", W @ x - y, x)').correct
+    assert not check_answer(lsq, "W", '2 * g * einsum("i,j->ij", W @ x + y, x)').correct
+
+
 @pytest.mark.parametrize("answer", ["__import__('os').system('true')", "g.__class__", "lambda: g",
                                     "g[0]", "open('x')", "sum(g, axis=k)", "", "g +"])
 def test_answer_outside_the_language(answer):
@@ -489,13 +497,13 @@ def test_float_evaluation_of_undefined_values_is_nan_without_warnings():
 
 @pytest.mark.parametrize("text, shapes, params, kind, name", [
     ("sum((W @ x - g) ** 2)", {"W": ("m", "n"), "x": ("n",), "g": ("m",)}, None, "input", "g"),
-    ("sum((W @ x - y) ** 2)", {"W": ("m", "n"), "x": ("n",), "y": ("m",)}, None, "input", "y"),
     ("sum(x)", {"x": ("g",)}, None, "size", "g"),
-    ("sum(y * x)", {"x": ("n",)}, {"y": 1.0}, "parameter", "y"),
+    ("sum(x) * y", {"x": ("y",)}, None, "size", "y"),
+    ("sum(g * x)", {"x": ("n",)}, {"g": 1.0}, "parameter", "g"),
 ])
-def test_module_names_clashing_with_g_and_y_are_refused(text, shapes, params, kind, name):
-    """In an answer g is the upstream gradient and y the forward output: a module with its own
-    g or y would make the answer ambiguous (and the counterexample show two different g)."""
+def test_module_names_clashing_with_g_are_refused(text, shapes, params, kind, name):
+    """In an answer g is the upstream gradient: a module with its own g would leave it unnamed
+    (and the counterexample show two different g); a size y would read as the output."""
     m = symbp.module("clash", text, shapes=shapes, params=params)
     with pytest.raises(symbp.ExpressionError, match=f"has an? {kind} named {name}.*rename"):
         check_answer(m, "x", "g * x")

@@ -108,13 +108,14 @@ _MEANING = {GRADIENT: "the upstream gradient", OUTPUT_NAME: "the forward output"
 
 
 def refuse_clashes(m: Module) -> None:
-    """An :class:`ExpressionError` if an input, parameter or size of ``m`` is named ``g`` or
-    ``y``: in an answer those names mean the upstream gradient and the forward output."""
+    """An :class:`ExpressionError` if anything of ``m`` is named ``g`` (an answer could not name
+    the upstream gradient) or a size is named ``y``. An input or parameter named ``y`` stays
+    allowed, as it always was (the README's ``lsq``): in answers ``y`` is then that input."""
     owners = [("input", t.name) for t in m.inputs] + [("parameter", p.name) for p in m.params]
     owners += [("size", d) for d in dict.fromkeys([d for t in m.inputs for d in t.dims]
                                                   + list(m.out_dims) + [d for d, _ in m.size_params])]
     for kind, name in owners:
-        if name in _MEANING:
+        if name == GRADIENT or (name == OUTPUT_NAME and kind == "size"):
             raise ExpressionError(
                 f"{m.name} has {'an' if kind == 'input' else 'a'} {kind} named {name}, but in an "
                 f"answer {name} is {_MEANING[name]}: "
