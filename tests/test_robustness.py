@@ -152,3 +152,16 @@ def test_a_deep_composition_generates_code_in_bounded_time():
     code = f"import symbp; print(len(symbp.codegen(symbp.derive(symbp.elementwise('deep', {deep!r})))))"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and int(proc.stdout) > 0, proc.stderr
+
+
+def test_a_gradient_that_cancels_only_once_lowered_is_a_zero_array():
+    """Σ_j softmax(z)_j - 1 is 0 only after both sums become one array: the backward used to sum
+    the literal 0 (``(0).sum(...)``: AttributeError); found by the hypothesis long profile."""
+    m = symbp.module("cancel", "where(x > 0, 0.5, sum(softmax(z), axis=-1))", shapes={"x": ("n",), "z": ("m",)})
+    d = symbp.derive(m)
+    assert symbp.verify(d, seed=0).ok
+    f = symbp.load(d)
+    z = np.array([0.3, -1.0, 2.0], dtype=np.float32)
+    out, cache = f.forward(np.array([1.0, -1.0], dtype=np.float32), z)
+    dx, dz = f.backward(np.ones(2, np.float32), cache)
+    assert dz.shape == z.shape and dz.dtype == np.float32 and not dz.any()

@@ -129,7 +129,9 @@ class _Program:
             self.broadcast[name] = like
         elif like and _integer_valued(expr):
             self.cast[name] = like
-        self.lowerer.lower(expr, target, broadcast=bool(missing))  # unused axes kept, of size 1
+        result = self.lowerer.lower(expr, target, broadcast=bool(missing))  # unused axes: size 1
+        if result == 0 and target:  # cancelled to zero once lowered (Σ e/Σ e - 1)
+            self.broadcast[name] = like
         self.names.append(name)
         self.ranks.append(0 if name in self.broadcast else len(target))
 

@@ -96,7 +96,7 @@ class Lowerer:
         self.order = list(target)
         e, labels, leaves = self._lower(split_masks(sp.sympify(expr)))
         missing = [t for t in target if t not in labels]
-        if missing and not broadcast:
+        if missing and not broadcast and e != 0:  # 0: terms that cancelled once lowered
             raise LoweringError(f"result does not depend on index {missing[0]}")
         e, _ = self._align(e, labels, leaves, tuple(target))
         self.program.results.append(e)
@@ -376,6 +376,8 @@ class Lowerer:
         """``np.sum`` (or ``np.max``) over the axes of ``names``; ``keepdims`` when only the last
         axis goes."""
         e, labels, leaves = node
+        if e == 0:  # a body the stabilised algebra cancelled (Σ e/Σ e - 1): nothing to reduce
+            return sp.S.Zero, (), {}
         if any(self._is_flat(c) for c in counts):
             return self._emit(Reduce, (), expr=e, op=op), (), {}
         if len(leaves) == 1:  # one array: keep its own axis order, no view
