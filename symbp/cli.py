@@ -136,7 +136,7 @@ def cmd_verify(args) -> int:
         targets = [_lookup(n) for n in names]
     reports = [verify(derive(t), seed=args.seed) for t in targets]
     print(checks_table(reports), end="")
-    failed = [r.name for r in reports if not r.ok]
+    failed = [r.name + ("" if r.checks else " (nothing could be checked)") for r in reports if not r.ok]
     if failed:
         print(f"FAILED: {', '.join(failed)}")
         return 1

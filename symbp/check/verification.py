@@ -14,13 +14,15 @@ noise of the finite differences divided by the tolerance (``ε·|f|/h``): an exa
 passes, a wrong one still fails. The whole-Jacobian check also tries the Richardson-extrapolated
 difference and keeps the smaller error (a large third derivative is not a wrong derivative).
 
-Sample points keep every kink of the forward (each comparison in a branch, ``Min``/``Max`` ties,
-``Abs``) more than ``MARGIN`` away: each kink is evaluated numerically at the sample and the
-input coordinates it reads are drawn again where it is too close, until none is (the margin
-shrinks for a kink typically smaller than 0.1: ``0.01·x``). Where a kink stays on the point
-whatever is drawn (it vanishes identically at that size, up to rounding: ``log_softmax`` of one
-element) a failing check proves nothing: it is listed in ``Report.skipped`` instead, and the
-other sizes check that input.
+Sample points (:mod:`symbp.check.sampling`) keep off every kink and inside the domain. A check
+that fails proves nothing where no draw could leave a kink that vanishes identically at that size
+(``log_softmax`` of one element), or enter the domain, or where the forward is not finite at the
+point or a step from it (outside the domain): it is listed in ``Report.skipped`` with the reason,
+and the other sizes check that input. A report with no check at all is not ``ok``.
+
+A check that fails at step ``h`` is tried again at ``h/10`` and ``h/100`` (:data:`REFINE`) and
+keeps the smallest error: a correct derivative of a stiff function (``tanh(1000·x)``) converges,
+a wrong one never does.
 """
 from __future__ import annotations
 
@@ -30,20 +32,16 @@ import numpy as np
 import sympy as sp
 
 from ..derive import Derivation
-from ..codegen.kernel import build_kernel, compile_expression
+from ..codegen.kernel import build_kernel
 from ..lower.functions import Total
 from ..names import LOSS_GRAD
-from ..spec import Module
 from . import fd
+from .sampling import LARGE_ELEMENTS, MARGIN, SCALES, _dims_for, dims_for, draw, sample  # noqa: F401
 
 SMALL_SIZES = (1, 2, 3, 5)
-LARGE_ELEMENTS = 10 ** 5
-LARGE_PRODUCT = 4 * 10 ** 6  # the product of every size at the large check (bounds intermediates)
 TOLERANCE = 1e-6
-MARGIN = 0.05
 STEP = fd.STEP
-REPAIR_ROUNDS = 30           # redraws of the coordinates next to a kink
-ON_KINK = 1e-9               # a kink this close after every redraw vanishes identically (rounding)
+REFINE = (1, 10, 100)        # a failing check tried again at h/10, h/100: the smallest error kept
 NOISE = 8 * np.finfo(float).eps  # rounding error of one evaluation, relative to |f|
 
 
@@ -95,117 +93,6 @@ def rel_error(a, b, noise: float = 0.0) -> float:
     return 0.0 if scale == 0 else float(np.max(np.abs(a - b), initial=0.0) / scale)
 
 
-# -- sampling -----------------------------------------------------------------------------------
-def _dims_for(m: Module, base: int, large: bool) -> dict[str, int]:
-    """Distinct small sizes per dimension (a missing transpose cannot hide), or ~10⁵ elements
-    per input with the product of all sizes bounded (generated code may hold such a product)."""
-    names = sorted({d for t in m.inputs for d in t.dims} | set(m.out_dims) - set(dict(m.size_params)))
-    floor = dict(m.min_sizes)
-    if large:
-        rank = max(len(t.dims) for t in m.inputs)
-        side = LARGE_ELEMENTS ** (1.0 / max(rank, 1))
-        side = max(2, int(round(min(side, LARGE_PRODUCT ** (1.0 / max(len(names), 1)) - len(names)))))
-        return {d: max(side + k, floor.get(d, 1)) for k, d in enumerate(names)}
-    return {d: max(base + k, floor.get(d, 1)) for k, d in enumerate(names)}
-
-
-def dims_for(m: Module, base: int, large: bool = False) -> dict[str, int]:
-    """The sizes :func:`verify_module` checks at (shared with the checks of user backwards)."""
-    return _dims_for(m, base, large)
-
-
-def sample(m: Module, dims: dict[str, int], rng: np.random.Generator, kinks=()) -> dict:
-    """Inputs drawn from their intervals, kept more than ``MARGIN`` away from every kink."""
-    return draw(m, dims, rng, kinks)[0]
-
-
-def draw(m: Module, dims: dict[str, int], rng: np.random.Generator, kinks=()) -> tuple[dict, bool]:
-    """:func:`sample`, and whether the point is off every kink by more than ``ON_KINK`` (not so
-    where a kink vanishes identically at these sizes: ``log_softmax`` of one element)."""
-    values = {}
-    for t in m.inputs:
-        shape = tuple(dims[d] for d in t.dims)
-        if t.kind == "class":
-            other = next(x for x in m.inputs if x.kind != "class")
-            values[t.name] = rng.integers(0, dims[other.dims[-1]], size=shape)
-        elif t.kind == "mask":
-            keep = 1 - dict((p.name, p.default) for p in m.params).get("p", 0.5)
-            values[t.name] = (rng.random(shape) < keep).astype(float)
-        else:
-            values[t.name] = rng.uniform(t.low, t.high, size=shape)
-    params = {p.name: p.default for p in m.params}
-    return values, keep_off_kinks(m, _kink_probes(m, kinks), values, params, rng)
-
-
-@dataclass(frozen=True)
-class _Probe:
-    """A kink evaluated numerically over its free ``axes``; ``mover`` an input element it reads
-    (``x[i, k]``) whose coordinates are drawn again where the kink is too close."""
-
-    value: object
-    axes: tuple
-    mover: sp.Indexed
-
-
-def _kink_probes(m: Module, kinks) -> list[_Probe]:
-    probes = []
-    movable = {t.name: t for t in m.inputs if t.differentiable}
-    for kink in kinks:
-        kink = m.inline(kink)
-        axes = tuple(sorted((s for s in kink.free_symbols if isinstance(s, sp.Symbol)
-                             and s.is_integer and not s.is_positive
-                             and s not in {b.label for b in kink.atoms(sp.IndexedBase)}), key=str))
-        atoms = [ix for ix in kink.atoms(sp.Indexed) if str(ix.base.label) in movable]
-        if not atoms:
-            continue
-        # the element most private to one kink value: the most of its indices are the kink's own
-        mover = max(sorted(atoms, key=str), key=lambda ix: sum(i in axes for i in ix.indices))
-        try:
-            value = compile_expression(m, kink, axes)
-        except Exception:  # noqa: BLE001 - a kink the array program cannot express: not probed
-            continue
-        probes.append(_Probe(value, axes, mover))
-    return probes
-
-
-def keep_off_kinks(m: Module, probes, values: dict, params: dict, rng) -> bool:
-    """Draw again the coordinates that put a kink within ``MARGIN``, until every kink is clear
-    or ``REPAIR_ROUNDS`` have passed; whether no kink is left within ``ON_KINK``."""
-    def kink_values(probe):
-        return np.abs(np.asarray(probe.value(**values, **params), dtype=float))
-    # a kink typically smaller than 0.1 gets a margin scaled to it: 0.01·x is kept 0.005 from 0
-    margins = []
-    for probe in probes:
-        k = kink_values(probe)
-        k = k[k > 0]
-        margins.append(MARGIN * min(1.0, 10 * float(np.median(k))) if k.size else MARGIN)
-    for _ in range(REPAIR_ROUNDS):
-        moved = False
-        for probe, margin in zip(probes, margins):
-            close = kink_values(probe) < margin
-            if not close.any():
-                continue
-            moved = True
-            _redraw(m, probe, close, values, rng)
-        if not moved:
-            break
-    return not any((kink_values(probe) < ON_KINK).any() for probe in probes)
-
-
-def _redraw(m: Module, probe: _Probe, close: np.ndarray, values: dict, rng) -> None:
-    name = str(probe.mover.base.label)
-    t = m.input(name)
-    arr = values[name]
-    if close.ndim != len(probe.axes):  # the kink's value does not have one axis per index
-        arr[...] = rng.uniform(t.low, t.high, size=arr.shape)
-        return
-    for element in np.argwhere(close):
-        at = dict(zip(probe.axes, element))
-        where = tuple(int(at[i]) if i in at else slice(None) for i in probe.mover.indices)
-        region = arr[where]
-        arr[where] = rng.uniform(t.low, t.high, size=np.shape(region))
-
-
 # -- evaluation ---------------------------------------------------------------------------------
 class _Evaluator:
     """The forward and backward under test: the generated ones, or ``implementation``'s."""
@@ -249,38 +136,88 @@ def _unflat(g: np.ndarray, like):
     return g.reshape(np.shape(like))
 
 
-def _jacobian_check(ev: _Evaluator, values: dict, name: str) -> float:
+class OutsideDomain(Exception):
+    """The forward is not finite at the point or a step from it: nothing to compare."""
+
+
+def _finite(a: np.ndarray, where: str) -> np.ndarray:
+    if not np.all(np.isfinite(a)):
+        raise OutsideDomain(f"the forward is not finite {where}: outside its domain")
+    return a
+
+
+def _refined(error_at, divisors) -> float:
+    """``error_at(h_scale)`` at ``h/divisor`` for each divisor until one passes; the smallest."""
+    best = float("inf")
+    for divisor in divisors:
+        best = min(best, error_at(1.0 / divisor))
+        if best <= TOLERANCE:
+            break
+    return best
+
+
+def _jacobian_check(ev: _Evaluator, values: dict, name: str, divisors=REFINE) -> float:
     x = values[name]
-    y0 = ev.f(values)
-    h = fd.steps(x).ravel()
+    y0 = _finite(ev.f(values), "at the point")
 
     def f_of(a):
         return ev.f({**values, name: a})
-    j_h, big = fd.jacobian(f_of, x, h)
-    j_vjp = np.empty_like(j_h)
+    j_vjp = np.empty((y0.size, x.size))
     for o in range(y0.size):
         g = np.zeros(y0.size)
         g[o] = 1.0
         j_vjp[o] = ev.vjp(values, g, name)
-    noise = NOISE * max(big, 1.0) / np.min(h, initial=1.0)  # intermediates are at least O(1)
-    err = rel_error(j_h, j_vjp, noise)
-    if err <= TOLERANCE:
-        return err
-    # Richardson: (4 D(h/2) - D(h)) / 3 cancels the h² term (a large third derivative is no error)
-    j_half, _ = fd.jacobian(f_of, x, h / 2)
-    return min(err, rel_error((4 * j_half - j_h) / 3, j_vjp, 3 * noise))
+
+    def error_at(scale):
+        h = fd.steps(x).ravel() * scale
+        j_h, big = fd.jacobian(f_of, x, h)
+        _finite(j_h, "a step from the point")
+        noise = NOISE * max(big, 1.0) / np.min(h, initial=1.0)  # intermediates are at least O(1)
+        err = rel_error(j_h, j_vjp, noise)
+        if err <= TOLERANCE:
+            return err
+        # Richardson: (4 D(h/2) - D(h)) / 3 cancels the h² term (a large third derivative is no error)
+        j_half, _ = fd.jacobian(f_of, x, h / 2)
+        return min(err, rel_error((4 * j_half - j_h) / 3, j_vjp, 3 * noise))
+    return _refined(error_at, divisors)
 
 
-def _directional_check(ev: _Evaluator, values: dict, name: str, rng) -> float:
+def _directional_check(ev: _Evaluator, values: dict, name: str, rng, divisors=REFINE) -> float:
     x = values[name]
     v = fd.unit_direction(rng, x.shape)
-    h = STEP * max(1.0, float(np.max(np.abs(x), initial=0.0)))
-    y0 = ev.f(values)
+    y0 = _finite(ev.f(values), "at the point")
     g = rng.standard_normal(y0.size)
-    lhs = float(fd.directional(lambda a: ev.f({**values, name: a}), x, v, h) @ g)
     rhs = float(v.ravel() @ ev.vjp(values, g, name))
-    noise = 3 * NOISE * float(np.maximum(np.abs(y0), 1.0) @ np.abs(g)) / (h / 2)
-    return rel_error(lhs, rhs, noise)
+
+    def error_at(scale):
+        h = scale * STEP * max(1.0, float(np.max(np.abs(x), initial=0.0)))
+        along = _finite(fd.directional(lambda a: ev.f({**values, name: a}), x, v, h),
+                        "a step from the point")
+        noise = 3 * NOISE * float(np.maximum(np.abs(y0), 1.0) @ np.abs(g)) / (h / 2)
+        return rel_error(float(along @ g), rhs, noise)
+    return _refined(error_at, divisors)
+
+
+def _check(kind: str, ev: _Evaluator, point, name: str, rng, directions: int) -> float:
+    # across a jump every step measures the jump: smaller ones would only pass by luck
+    divisors = REFINE if point.off_kinks else REFINE[:1]
+    if kind == "jacobian":
+        return _jacobian_check(ev, point.values, name, divisors)
+    return max(_directional_check(ev, point.values, name, rng, divisors) for _ in range(directions))
+
+
+NO_DOMAIN = f"no point of its domain found, inputs drawn from up to {SCALES[-1]}× their intervals"
+
+
+def _doubt(point, err: float) -> str:
+    """Why a failing check at ``point`` proves nothing ("" where it does)."""
+    if err <= TOLERANCE:
+        return ""
+    if not point.in_domain:
+        return NO_DOMAIN
+    if not point.off_kinks:
+        return "on a kink that vanishes identically at that size"
+    return ""
 
 
 def verify_module(d: Derivation, seed: int = 0, sizes=SMALL_SIZES, large: bool = True,
@@ -305,20 +242,23 @@ def verify_module(d: Derivation, seed: int = 0, sizes=SMALL_SIZES, large: bool =
     for kind, dims, params in plans:
         label = " ".join(f"{k}={v}" for k, v in {**dims, **params}.items())
         ev.params = params
-        values, off_kinks = draw(m, dims, rng, d.kinks)
+        point = draw(m, dims, rng, d.kinks)
         for x in m.differentiable:
             try:
-                if kind == "jacobian":
-                    err = _jacobian_check(ev, values, x.name)
-                else:
-                    err = max(_directional_check(ev, values, x.name, rng) for _ in range(directions))
-                if err > TOLERANCE and not off_kinks:  # differences across a jump prove nothing
-                    skipped.append(f"{x.name} at {label}")
-                    continue
-                checks.append(Check(m.name, x.name, kind, label, err, TOLERANCE))
+                with np.errstate(all="ignore"):  # values outside the domain are judged, not warned
+                    err = _check(kind, ev, point, x.name, rng, directions)
+            except OutsideDomain as exc:
+                skipped.append(f"{x.name} at {label} ({exc if point.in_domain else NO_DOMAIN})")
+                continue
             except Exception as exc:
                 checks.append(Check(m.name, x.name, kind, label, float("inf"), TOLERANCE,
                                     f"{type(exc).__name__}: {exc}"))
+                continue
+            doubt = _doubt(point, err)
+            if doubt:  # differences across a jump or outside the domain prove nothing
+                skipped.append(f"{x.name} at {label} ({doubt})")
+                continue
+            checks.append(Check(m.name, x.name, kind, label, err, TOLERANCE))
     return Report(m.name, tuple(checks), tuple(skipped))
 
 

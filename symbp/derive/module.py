@@ -99,6 +99,41 @@ def kinks(expr: sp.Expr) -> tuple[sp.Expr, ...]:
     return tuple(sorted(unique, key=sp.default_sort_key))
 
 
+def _power_domain(exponent: sp.Expr) -> str | None:
+    """What a power asks of its base: a whole positive power nothing, a whole negative one a
+    nonzero base (a denominator), any other (``sqrt``, ``x**alpha``) a positive base."""
+    if exponent.is_integer:
+        return "nonzero" if exponent.is_negative else None
+    return "positive"
+
+
+def singularities(expr: sp.Expr) -> tuple[tuple[sp.Expr, str], ...]:
+    """Where ``expr`` is undefined or infinite, as ``(value, kind)``: kind ``"positive"`` for the
+    argument of every ``log`` and the base of every power that is not whole (``sqrt``),
+    ``"nonzero"`` for the base of every negative whole power (a denominator). A value inside a
+    branch of a ``Piecewise`` matters only where that branch is taken: it comes as
+    ``Piecewise((value, condition))``, undefined (NaN in numpy) elsewhere."""
+    found = []
+
+    def walk(e, guard):
+        if isinstance(e, sp.Piecewise):
+            earlier = []
+            for value, cond in e.args:
+                walk(cond, guard)
+                walk(value, sp.And(guard, cond, *[sp.Not(c) for c in earlier]))
+                earlier.append(cond)
+            return
+        kind = "positive" if isinstance(e, sp.log) else \
+            _power_domain(e.exp) if isinstance(e, sp.Pow) else None
+        if kind and not e.args[0].is_number:
+            value = e.args[0]
+            found.append((value if guard is sp.true else sp.Piecewise((value, guard)), kind))
+        for a in e.args:
+            walk(a, guard)
+    walk(expr, sp.true)
+    return tuple(sorted(set(found), key=sp.default_sort_key))
+
+
 def _elementary(expr: sp.Expr) -> bool:
     """Only arithmetic, ``exp`` and ``log``: an inverse worth printing."""
     return all(isinstance(f, (sp.exp, sp.log)) for f in expr.atoms(sp.Function))
