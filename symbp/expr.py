@@ -303,10 +303,14 @@ class _Builder:
         lhs, rhs = self.build(cond.left), self.build(cond.comparators[0])
         a, b = self.build(node.args[1]), self.build(node.args[2])
         (el, er, ea, eb), idx, dims = self.broadcast(node, lhs, rhs, a, b)
-        rel = _COMPARE[type(cond.ops[0])](el, er)
-        if rel in (sp.true, sp.false):
-            return Term(ea if rel else eb, idx, dims)
-        return Term(sp.Piecewise((ea, rel), (eb, True)), idx, dims)
+        try:
+            rel = _COMPARE[type(cond.ops[0])](el, er)
+            if rel in (sp.true, sp.false):
+                return Term(ea if rel else eb, idx, dims)
+            return Term(sp.Piecewise((ea, rel), (eb, True)), idx, dims)
+        except TypeError:  # SymPy: "Invalid comparison of non-real I*pi" in one branch
+            self.error(cond, "where()'s comparison is not between real values everywhere "
+                             "(the log or square root of a negative number somewhere?)")
 
     def _reduce_axes(self, t: Term, axes, keepdims: bool):
         """``(limits, idx, dims)``: sums over ``axes`` (kept axes of size 1 need none)."""

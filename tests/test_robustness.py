@@ -165,3 +165,33 @@ def test_a_gradient_that_cancels_only_once_lowered_is_a_zero_array():
     out, cache = f.forward(np.array([1.0, -1.0], dtype=np.float32), z)
     dx, dz = f.backward(np.ones(2, np.float32), cache)
     assert dz.shape == z.shape and dz.dtype == np.float32 and not dz.any()
+
+
+def test_a_negated_mask_kept_in_the_cache_is_numeric():
+    """``-mask/…`` with the mask a cached boolean temporary: numpy has no boolean negative (found
+    by fuzzing the verifier)."""
+    m = symbp.module("negmask", "where(y > 0, 1/(maximum(x, 2) - 1), x)", shapes={"x": ("n",), "y": ("n",)})
+    d = symbp.derive(m)
+    assert symbp.verify(d, seed=0).ok
+    f = symbp.load(d)
+    x, y = np.array([3.0, 1.0, 5.0]), np.array([1.0, 1.0, -1.0])
+    out, cache = f.forward(x, y)
+    dx, _ = f.backward(np.ones(3), cache)
+    np.testing.assert_allclose(dx, [-1 / 4, 0.0, 1.0])  # -1/(x-1)² where x > 2, else 0; the x branch: 1
+
+
+def test_a_derivative_undefined_where_the_forward_is_infinite_is_nan_there():
+    """log(relu(2 - x)): its derivative's other branch is 0·(1/0) (SymPy's zoo); it is NaN where
+    the forward is -inf, the code builds, and it verifies inside the domain."""
+    d = symbp.derive(symbp.elementwise("logrelu", "log(relu(2 - x))"))
+    assert symbp.verify(d, seed=0).ok
+    f = symbp.load(d)
+    with np.errstate(divide="ignore"):
+        out, cache = f.forward(np.array([1.0, 3.0]))
+        dx, = f.backward(np.ones(2), cache)
+    assert out[1] == -np.inf and np.isnan(dx[1]) and dx[0] == pytest.approx(-1.0)
+
+
+def test_a_condition_that_is_complex_somewhere_is_an_expression_error():
+    with pytest.raises(symbp.ExpressionError, match="not between real values"):
+        symbp.elementwise("c", "where(log(maximum(x, 2) - 3) > 0, 1, 2)")

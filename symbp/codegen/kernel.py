@@ -21,7 +21,7 @@ from .printing import ArrayPrinter, ProgramPrinter, prepare_program
 from ..spec import Module, size
 from ..lower import ir
 from ..lower.ir import depends_on
-from ..lower.stabilize import shifted_inputs, stabilize
+from ..lower.stabilize import is_mask, shifted_inputs, stabilize
 from ..lower.tensorize import ArraySpec, Lowerer
 
 OUT, DOUT = OUTPUT.code, UPSTREAM.code
@@ -139,6 +139,8 @@ class _Program:
         """The first ``split`` results and the rest, as two functions' bodies; and the names of
         the first part's temporaries that the second reads (they travel in the cache)."""
         stmts, results = prepare_program(self.lowerer.program, self.printer.scalars)
+        self.printer.booleans |= {st.target.name for st in stmts
+                                  if isinstance(st, ir.Assign) and is_mask(st.expr)}
         first = depends_on(stmts, results[:split])
         second = depends_on(stmts, results[split:]) - first
         b = _Part(self, [s for s in stmts if s.target in second], self.names[split:], results[split:])

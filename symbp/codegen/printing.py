@@ -15,6 +15,7 @@ SymPy                                  numpy
 ``Total(u)``                           ``np.sum(u)`` (a sum over every element)
 ``erf(u)``                             ``_erf(u)`` (numpy has none; the module ships it)
 ``Guard(c, u)``                        ``np.where(c, u, 1)`` (a denominator in a branch not taken)
+``Undefined()``                        ``np.nan`` (a branch where the derivative is not finite)
 ``log(1 + u)``                         ``np.log1p(u)``
 ``exp(u) - 1``                         ``np.expm1(u)``
 ``a >= b``                             ``(a >= b)``
@@ -28,6 +29,7 @@ import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
 from ..lower import ir
+from ..lower.stabilize import is_mask
 from ..lower.tensorize import Program
 from ..names import TEXT_NAMES
 
@@ -49,6 +51,11 @@ class ArrayPrinter(NumPyPrinter):
         self.scalars = set(scalars)
         self.inplace = True
         self.helpers_used: set[str] = set()
+        self.booleans: set[str] = set()  # temporaries that hold a mask (numpy booleans)
+
+    def _boolean(self, e) -> bool:
+        """A numpy boolean array: a 0/1 mask, or a temporary holding one."""
+        return is_mask(e) or (isinstance(e, sp.Symbol) and e.name in self.booleans)
 
     def helper_sources(self) -> tuple[tuple[str, str], ...]:
         """``(name, source)`` of each helper of :data:`HELPERS` the printed code calls."""
@@ -58,7 +65,10 @@ class ArrayPrinter(NumPyPrinter):
         return all(s.name in self.scalars for s in expr.free_symbols)
 
     def _print_Mul(self, expr):
-        """Scalar factors first and together: ``(dout/B)*a`` costs one pass over ``a``, not two."""
+        """Scalar factors first and together: ``(dout/B)*a`` costs one pass over ``a``, not two.
+        A negated product holding a mask is ``-1*…`` (numpy has no boolean negative)."""
+        if _negative(expr) and any(self._boolean(f) for f in expr.args):
+            return "-1*" + self._print(-expr)
         scalars = [f for f in expr.args if self._is_scalar(f)]
         arrays = [f for f in expr.args if not self._is_scalar(f)]
         if len(scalars) < 2 and not (scalars and arrays and not scalars[0].is_Number) or not arrays:
@@ -118,6 +128,9 @@ class ArrayPrinter(NumPyPrinter):
             out = f"np.where({self._print(pair.cond)}, {self._print(pair.expr)}, {out})"
         return out
 
+    def _print_Undefined(self, expr):
+        return "np.nan"
+
     def _print_Sigmoid(self, expr):
         self.helpers_used.add("_sigmoid")
         return f"_sigmoid({self._print(expr.args[0])})"
@@ -133,9 +146,9 @@ class ArrayPrinter(NumPyPrinter):
     def _print_Add(self, expr, order=None):
         """Positive terms first, negative ones subtracted: ``g - s``, not ``-s + g``. Two 0/1
         masks (numpy booleans) are added as integers: ``True + True`` is ``True`` in numpy."""
-        masks = [t for t in expr.args if _is_mask(t)]
+        masks = [t for t in expr.args if self._boolean(t)]
         if len(masks) >= 2:
-            rest = self._print(sp.Add(*[t for t in expr.args if not _is_mask(t)])) \
+            rest = self._print(sp.Add(*[t for t in expr.args if not self._boolean(t)])) \
                 if len(masks) < len(expr.args) else ""
             counted = " + ".join(f"1*{self._print(m)}" for m in masks)
             return f"{rest} + {counted}" if rest else counted
@@ -190,11 +203,6 @@ NUMPY_CALLS = {
 for _name, _template in NUMPY_CALLS.items():
     setattr(ArrayPrinter, f"_print_{_name}",
             lambda self, expr, t=_template: t.format(*[self._print(a) for a in expr.args]))
-
-def _is_mask(e) -> bool:
-    """A 0/1 ``Piecewise`` (printed as a numpy boolean array)."""
-    return isinstance(e, sp.Piecewise) and all(p.expr in (0, 1) for p in e.args)
-
 
 def _negative(term) -> bool:
     return term.could_extract_minus_sign() if not term.is_Number else term < 0

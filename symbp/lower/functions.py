@@ -10,6 +10,8 @@ class           value                                      why it exists
 ``Guard``       ``u`` where ``cond`` holds, else ``1``      a denominator in a branch not taken
 ``Total``       ``Σ`` of ``u`` over every element           a sum over all axes
 ``MaxOver``     the largest ``u`` over one index             the shift of a log-sum-exp
+``Undefined``   NaN                                        a branch where the derivative is
+                                                           not finite (``log(relu(2 - x))``)
 ==============  =========================================  ===============================
 """
 from __future__ import annotations
@@ -83,4 +85,12 @@ class MaxOver(sp.Function):
         raise sp.ArgumentIndexError(self, argindex)
 
 
-SPECIAL_FUNCTIONS = (Sigmoid, Softplus, Guard, Total, MaxOver)
+class Undefined(sp.Function):
+    """``Undefined()``: a value that does not exist (printed ``np.nan``): the derivative where
+    the forward is infinite, as ``1/relu(2 - x)`` for ``x > 2``."""
+
+    nargs = 0
+    is_real = True
+
+
+SPECIAL_FUNCTIONS = (Sigmoid, Softplus, Guard, Total, MaxOver, Undefined)

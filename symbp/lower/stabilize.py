@@ -21,7 +21,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.simplify.simplify import factor_sum
 
-from .functions import Guard, MaxOver, Sigmoid, Softplus
+from .functions import Guard, MaxOver, Sigmoid, Softplus, Undefined
 
 
 def shifted_inputs(expr: sp.Expr) -> set[sp.IndexedBase]:
@@ -299,6 +299,19 @@ def _sigmoid_forms(expr: sp.Expr) -> sp.Expr:
     return expr
 
 
+_NOT_FINITE = (sp.zoo, sp.oo, -sp.oo, sp.nan)
+
+
+def undefined_branches(expr: sp.Expr) -> sp.Expr:
+    """A ``Piecewise`` branch whose value is not finite (``zoo`` from ``1/relu(u)`` where
+    ``u ≤ 0``, where the forward is ``log(0)``) becomes :class:`Undefined`: NaN there."""
+    def undefine(pw):
+        return sp.Piecewise(*[(Undefined() if any(p.expr.has(v) for v in _NOT_FINITE) else p.expr,
+                               p.cond) for p in pw.args])
+    return expr.replace(lambda e: isinstance(e, sp.Piecewise)
+                        and any(p.expr.has(v) for p in e.args for v in _NOT_FINITE), undefine)
+
+
 def guard_branches(expr: sp.Expr) -> sp.Expr:
     """``Piecewise((k/u, c), …)`` -> ``Piecewise((k/Guard(c, u), c), …)``: numpy evaluates every
     branch, so a denominator is replaced by 1 where its branch is not taken (no 1/0, same value)."""
@@ -317,7 +330,7 @@ def guard_branches(expr: sp.Expr) -> sp.Expr:
     return expr.replace(lambda e: isinstance(e, sp.Piecewise), guard)
 
 
-def _is_mask(e) -> bool:
+def is_mask(e) -> bool:
     """A 0/1 ``Piecewise``: printed as a numpy boolean array."""
     return isinstance(e, sp.Piecewise) and all(p.expr in (0, 1) for p in e.args)
 
@@ -327,11 +340,11 @@ def distribute_masks(expr: sp.Expr) -> sp.Expr:
     logical or (``True + True`` is ``True``), so masks are only ever multiplied."""
     def has_mask_sum(e) -> bool:
         return isinstance(e, sp.Mul) and any(
-            isinstance(a, sp.Add) and sum(1 for t in a.args if _is_mask(t)) >= 1
-            and sum(1 for t in a.args if _is_mask(t) or t.is_number) >= 2 for a in e.args)
+            isinstance(a, sp.Add) and sum(1 for t in a.args if is_mask(t)) >= 1
+            and sum(1 for t in a.args if is_mask(t) or t.is_number) >= 2 for a in e.args)
     return expr.replace(has_mask_sum, sp.expand_mul)
 
 
 def stabilize(expr: sp.Expr, bases) -> sp.Expr:
-    shifted = shift_computed_exponents(shift_logsumexp(expr, bases))
+    shifted = shift_computed_exponents(shift_logsumexp(undefined_branches(expr), bases))
     return distribute_masks(guard_branches(stable_elementwise(shifted)))
