@@ -555,3 +555,10 @@ def test_tiny_offset_is_not_within_the_numeric_tolerance():
     for seed in range(3):
         assert check_answer("tanh", "x", "g*4/(exp(x)+exp(-x))**2", seed=seed).method == "numeric"
         assert check_answer("tanh", "x", "g*4/(exp(x)+exp(-x))**2", seed=seed).correct
+
+
+def test_decimal_literals_are_compared_as_written():
+    """d/dx 0.1·x³ is 0.3·x² for a student; SymPy's binary 0.1·3 is 0.30000000000000004."""
+    cubic = symbp.module("cubic", "0.1 * x**3", shapes={"x": ("n",)})
+    assert check_answer(cubic, "x", "0.3 * x**2 * g").correct
+    assert not check_answer(cubic, "x", "0.30001 * x**2 * g").correct

@@ -190,15 +190,21 @@ def _inline_output(m, e: sp.Expr) -> sp.Expr:
     return m.inline(e)
 
 
+def _as_written(e: sp.Expr) -> sp.Expr:
+    """Float literals as the decimals they print as (``0.1·3`` and a typed ``0.3`` are both 3/10)."""
+    return e.xreplace({f: sp.Rational(str(f)) for f in e.atoms(sp.Float)})
+
+
 def prove(d, wrt: str, expr: sp.Expr) -> bool:
     """Whether SymPy shows ``expr`` equal to the VJP of ``wrt`` in index form (bounded effort)."""
     step = d.steps[wrt]
+    expr = _as_written(expr)
     for vjp in dict.fromkeys([step.vjp, step.vjp_x]):
-        if _is_zero(expr - vjp):
+        if _is_zero(expr - _as_written(vjp)):
             return True
     inlined = _inline_output(d.module, expr)
     for vjp in dict.fromkeys([step.vjp, step.vjp_x]):
-        if _is_zero(inlined - _inline_output(d.module, vjp)):
+        if _is_zero(_as_written(inlined - _inline_output(d.module, vjp))):
             return True
     return False
 

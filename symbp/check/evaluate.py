@@ -170,6 +170,8 @@ def _ev(e, env: Env) -> _V:
         return _V(int(e))
     if e.is_Rational:
         return _V(be.number(int(e.p), int(e.q)))
+    if e.is_Float and isinstance(be, _Mp):  # a literal as written: 0.3 is 3/10, not its binary neighbour
+        return _V(mpmath.mpf(str(e)))
     if e.is_Float or e in (sp.pi, sp.E):
         return _V(be.number(float(e)) if not isinstance(be, _Mp) else mpmath.mpf(str(sp.N(e, be.dps + 5))))
     if isinstance(e, sp.Symbol):
