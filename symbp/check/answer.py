@@ -191,7 +191,8 @@ def _inline_output(m, e: sp.Expr) -> sp.Expr:
 
 
 def _as_written(e: sp.Expr) -> sp.Expr:
-    """Float literals as the decimals they print as (``0.1·3`` and a typed ``0.3`` are both 3/10)."""
+    """A derivation's floats as the decimals they print as: its ``0.1·3`` is 3/10, like a typed
+    ``0.3`` (answers keep their literals exact)."""
     return e.xreplace({f: sp.Rational(str(f)) for f in e.atoms(sp.Float)})
 
 

@@ -35,6 +35,12 @@ class _AnswerBuilder(_Builder):
         self.sizes, self.classes = set(sizes), dict(classes)
         self.reserved |= self.sizes
 
+    def _Constant(self, node):
+        term = super()._Constant(node)
+        if term.expr.is_Float:  # exactly as typed: 0.3 is 3/10, and 1 + 1e-15 is not 1
+            return Term(sp.Rational(repr(node.value)))
+        return term
+
     def _Name(self, node):
         if node.id in self.sizes and node.id not in self.shapes and node.id not in self.params:
             return Term(size(node.id))
