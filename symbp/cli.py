@@ -6,6 +6,7 @@ with one line on stderr that begins ``symbp: error:`` and no traceback.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 from pathlib import Path
@@ -25,9 +26,52 @@ from .request import UsageError
 from .request import user_module as module_from_text
 
 
+EXPRESSION_OPTIONS = ("--expr", "--answer")  # their values may start with "-": "-g * y"
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, no usage block
+        missing = re.fullmatch(r"argument (?:\S+/)?(--[\w-]+): expected one argument", message)
+        if missing and missing[1] in EXPRESSION_OPTIONS:
+            message += f" (for a value that starts with -, write {missing[1]}=VALUE)"
         raise UsageError(message)
+
+
+def _option_strings(parser: argparse.ArgumentParser) -> set[str]:
+    """Every option string of ``parser`` and its subcommands."""
+    found = set(parser._option_string_actions)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found |= _option_strings(sub)
+    return found
+
+
+def _is_option(token: str, options: set[str]) -> bool:
+    """``token`` names an option (or an abbreviation argparse would accept)."""
+    head = token.split("=", 1)[0]
+    if token.startswith("--"):
+        return len(head) > 2 and any(o.startswith(head) for o in options if o.startswith("--"))
+    return head in options
+
+
+def join_expression_values(argv: list[str], options: set[str]) -> list[str]:
+    """``--answer -g*y`` -> ``--answer=-g*y``: argparse refuses a value that starts with ``-``
+    unless it is joined to its option; a following token that is an option stays one."""
+    out, k = [], 0
+    while k < len(argv):
+        token = argv[k]
+        if token == "--":
+            return out + argv[k:]
+        nxt = argv[k + 1] if k + 1 < len(argv) else None
+        if token in EXPRESSION_OPTIONS and nxt is not None and nxt.startswith("-") \
+                and not _is_option(nxt, options):
+            out.append(f"{token}={nxt}")
+            k += 2
+            continue
+        out.append(token)
+        k += 1
+    return out
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -215,7 +259,9 @@ def _error(message: str) -> None:
 
 def main(argv=None) -> int:
     try:
-        args = _parser().parse_args(argv)
+        parser = _parser()
+        argv = list(sys.argv[1:] if argv is None else argv)
+        args = parser.parse_args(join_expression_values(argv, _option_strings(parser)))
         if not args.command:
             raise UsageError("a command is required: list, derive, verify, check, build, train or serve")
         return COMMANDS[args.command](args)

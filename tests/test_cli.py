@@ -130,3 +130,18 @@ def test_console_script_no_traceback_and_nothing_executed(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.startswith("symbp: error:") and "Traceback" not in proc.stderr
     assert not marker.exists()
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["check", "sigmoid", "--wrt", "x", "--answer", "-g*y*(y-1)"], "correct"),
+    (["derive", "--expr", "-(-(-x))"], "dx = -dout"),
+    (["derive", "--expr", "-x", "--shape", "x=n", "--format", "py"], "def user_backward"),
+])
+def test_values_starting_with_minus(capsys, argv, needle):
+    code, out, err = run(capsys, *argv)
+    assert code == 0 and needle in out, err
+
+
+def test_missing_expression_value_says_how_to_write_one(capsys):
+    code, _, err = run(capsys, "check", "sigmoid", "--wrt", "x", "--answer")
+    assert code == 2 and "write --answer=VALUE" in err
