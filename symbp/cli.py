@@ -82,7 +82,7 @@ def _parser() -> argparse.ArgumentParser:
 
     def expr_options(q):
         q.add_argument("--expr", help="a user expression (see the README's expression language)")
-        q.add_argument("--name", dest="module_name", default="user",
+        q.add_argument("--name", dest="module_name",
                        help="name of the user module (default: user)")
         q.add_argument("--shape", action="append", default=[], metavar="VAR=d1,d2",
                        help="an input and its size names; without --shape the expression is "
@@ -130,7 +130,19 @@ def _parser() -> argparse.ArgumentParser:
 
 def user_module(args):
     """The module of ``--expr``/``--shape``/``--param``."""
-    return module_from_text(args.expr, args.module_name, args.shape, args.param)
+    return module_from_text(args.expr, args.module_name or "user", args.shape, args.param)
+
+
+def _check_target_options(args, names) -> None:
+    """A module NAME or ``--expr``, not both; ``--name``/``--shape``/``--param`` only with ``--expr``."""
+    if args.expr is not None:
+        if names:
+            raise UsageError("give a module NAME or --expr, not both")
+        return
+    given = [opt for opt, value in (("--name", args.module_name), ("--shape", args.shape),
+                                    ("--param", args.param)) if value]
+    if given:
+        raise UsageError(f"{'/'.join(given)} only go{'es' if len(given) == 1 else ''} with --expr")
 
 
 def _lookup(name: str):
@@ -152,6 +164,7 @@ def cmd_list(args) -> int:
 
 def _target(args, command: str):
     """The module a command works on: ``--expr`` (a user module) or a catalog NAME."""
+    _check_target_options(args, [args.name] if args.name else [])
     if args.expr is not None:
         return user_module(args)
     if args.name:
@@ -173,6 +186,7 @@ def cmd_derive(args) -> int:
 
 
 def cmd_verify(args) -> int:
+    _check_target_options(args, args.names)
     if args.expr is not None:
         targets = [user_module(args)]
     else:

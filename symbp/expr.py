@@ -614,6 +614,14 @@ def _params(params: dict) -> tuple[Param, ...]:
     return tuple(out)
 
 
+def _check_params_used(expr: sp.Expr, params: dict):
+    """Every parameter appears in the expression, as every input must."""
+    used = {s.name for s in expr.free_symbols if isinstance(s, sp.Symbol)}
+    unused = [p for p in params if p not in used]
+    if unused:
+        raise ExpressionError(f"parameter {unused[0]} is not used in the expression")
+
+
 def share_sums(expr: sp.Expr) -> sp.Expr:
     """Sums equal up to the names of their indices made identical (the first one met is kept):
     ``X @ w`` written twice is one ``Σ_p X[i, p] w[p]``, so SymPy sees equal terms as equal
@@ -643,6 +651,7 @@ def elementwise(name: str, text: str, params: dict | None = None, domain=None) -
     forward = term.expr.xreplace({term.idx[0]: i}) if term.idx else term.expr
     if not term.idx:
         raise ExpressionError("the expression does not use x")
+    _check_params_used(forward, params)
     domains = {"x": domain} if domain else {}
     return Module(name, name, _tensors({"x": ("N",)}, forward, domains), ("N",), (i,), forward,
                   params=checked, elementwise=True, source=text, helpers=_helpers(builder))
@@ -683,6 +692,7 @@ def module(name: str, text: str, shapes: dict, params: dict | None = None, domai
     unused = [v for v in clean if v not in used]
     if unused:
         raise ExpressionError(f"input {unused[0]} is not used in the expression")
+    _check_params_used(term.expr, params)
     term = Term(share_sums(term.expr), term.idx, term.dims)
     taken = {s.name for s in term.expr.atoms(sp.Symbol)} - {i.name for i in term.idx}
     taken |= set(clean) | set(sizes) | set(params)

@@ -21,6 +21,8 @@ def pairs(items, what: str) -> dict[str, str]:
         key, sep, value = item.partition("=")
         if not sep or not key.strip() or not value.strip():
             raise UsageError(f"bad {what} {item!r}: expected NAME=VALUE")
+        if key.strip() in out:
+            raise UsageError(f"{what} {key.strip()} is given twice")
         out[key.strip()] = value.strip()
     return out
 

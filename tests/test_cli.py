@@ -112,6 +112,14 @@ def test_verify_failure_exits_1(capsys, monkeypatch):
     (["derive", "--expr", "sum(x) * n", "--shape", "x=n", "--param", "n=2"], "both a size and a parameter"),
     (["derive", "--expr", "sum(x)", "--shape", "x=dout"], "reserved"),
     (["derive", "--expr", "sum(x, axis=3)", "--shape", "x=n"], "bad axis"),
+    (["derive", "--expr", "x", "--shape", "x=n", "--shape", "x=m"], "--shape x is given twice"),
+    (["derive", "--expr", "a*x", "--param", "a=1", "--param", "a=2"], "--param a is given twice"),
+    (["derive", "softmax", "--expr", "x*2"], "give a module NAME or --expr, not both"),
+    (["check", "sigmoid", "--expr", "x*2", "--wrt", "x", "--answer", "g"], "NAME or --expr, not both"),
+    (["verify", "softmax", "--expr", "x*2"], "NAME or --expr, not both"),
+    (["derive", "softmax", "--shape", "x=n", "--param", "a=1"], "--shape/--param only go with --expr"),
+    (["verify", "relu", "--name", "r"], "--name only goes with --expr"),
+    (["derive", "--expr", "x*a", "--param", "a=1", "--param", "b=2"], "parameter b is not used"),
 ])
 def test_bad_input_exits_2_with_one_line(capsys, argv, fragment, tmp_path):
     code, out, err = run(capsys, *argv)

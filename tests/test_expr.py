@@ -147,6 +147,15 @@ def test_bad_params():
         symbp.elementwise("import", "x")
 
 
+@pytest.mark.parametrize("build", [
+    lambda: symbp.elementwise("e", "alpha * x", params={"alpha": 1.0, "beta": 2.0}),
+    lambda: symbp.module("m", "sum(x) * alpha", shapes={"x": ("n",)}, params={"alpha": 1.0, "beta": 2.0}),
+])
+def test_unused_parameter_is_refused_like_an_unused_input(build):
+    with pytest.raises(ExpressionError, match="parameter beta is not used"):
+        build()
+
+
 # -- the language of issue 9 ---------------------------------------------------------------------
 LANGUAGE = [
     ("sum(X, axis=-1)", {"X": ("B", "n")}, lambda X: X.sum(-1)),
