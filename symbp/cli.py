@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import warnings
 
 from pathlib import Path
 
@@ -271,6 +272,21 @@ def _error(message: str) -> None:
     print(line.encode(encoding, "backslashreplace").decode(encoding), file=sys.stderr)
 
 
+def _check_seed(args) -> None:
+    seed = getattr(args, "seed", 0)
+    if seed < 0:
+        raise UsageError(f"--seed must be a non-negative integer, got {seed}")
+
+
+def run_command(args) -> int:
+    """One command, its numpy and Python warnings silenced (the verdict or report says what
+    matters: an overflow in a wrong answer is not news)."""
+    _check_seed(args)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return COMMANDS[args.command](args)
+
+
 def main(argv=None) -> int:
     try:
         parser = _parser()
@@ -278,7 +294,7 @@ def main(argv=None) -> int:
         args = parser.parse_args(join_expression_values(argv, _option_strings(parser)))
         if not args.command:
             raise UsageError("a command is required: list, derive, verify, check, build, train or serve")
-        return COMMANDS[args.command](args)
+        return run_command(args)
     except (UsageError, ExpressionError, GraphError) as exc:
         _error(exc)
         return 2

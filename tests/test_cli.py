@@ -1,6 +1,7 @@
 """The command line: output, exit codes, one-line errors without tracebacks."""
 import subprocess
 import sys
+import warnings
 
 import pytest
 
@@ -120,6 +121,10 @@ def test_verify_failure_exits_1(capsys, monkeypatch):
     (["derive", "softmax", "--shape", "x=n", "--param", "a=1"], "--shape/--param only go with --expr"),
     (["verify", "relu", "--name", "r"], "--name only goes with --expr"),
     (["derive", "--expr", "x*a", "--param", "a=1", "--param", "b=2"], "parameter b is not used"),
+    (["verify", "--expr", "x", "--seed", "-5"], "--seed must be a non-negative integer, got -5"),
+    (["verify", "softmax", "--seed", "-1"], "--seed must be a non-negative integer, got -1"),
+    (["check", "sigmoid", "--wrt", "x", "--answer", "g", "--seed", "-1"], "--seed must be a non-negative"),
+    (["train", "digits", "--seed", "-1"], "--seed must be a non-negative integer"),
 ])
 def test_bad_input_exits_2_with_one_line(capsys, argv, fragment, tmp_path):
     code, out, err = run(capsys, *argv)
@@ -153,3 +158,14 @@ def test_values_starting_with_minus(capsys, argv, needle):
 def test_missing_expression_value_says_how_to_write_one(capsys):
     code, _, err = run(capsys, "check", "sigmoid", "--wrt", "x", "--answer")
     assert code == 2 and "write --answer=VALUE" in err
+
+
+@pytest.mark.parametrize("argv, code", [
+    (["check", "sigmoid", "--wrt", "x", "--answer", "g*exp(exp(exp(x)))"], 1),
+    (["verify", "--expr", "log(-x)"], 1),
+])
+def test_no_numpy_warnings_on_valid_runs(capsys, argv, code):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert run(capsys, *argv)[0] == code
+    assert not caught, [str(w.message) for w in caught]
