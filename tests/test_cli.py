@@ -169,3 +169,12 @@ def test_no_numpy_warnings_on_valid_runs(capsys, argv, code):
         warnings.simplefilter("always")
         assert run(capsys, *argv)[0] == code
     assert not caught, [str(w.message) for w in caught]
+
+
+@pytest.mark.parametrize("name, line", [
+    ("dropout", "input     mask: (N)  (0/1 mask, not differentiable)"),
+    ("cross_entropy", "input     target: (B)  (integer classes, not differentiable)"),
+])
+def test_derive_text_names_what_a_non_differentiable_input_is(capsys, name, line):
+    code, out, _ = run(capsys, "derive", name)
+    assert code == 0 and "  " + line in out.splitlines()
