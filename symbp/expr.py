@@ -553,9 +553,14 @@ RESERVED = frozenset({"where", "einsum", "out", "dout", "cache", "np", "needs", 
                      | {r.code for r in INTERNAL_NAMES} | {r.text for r in INTERNAL_NAMES})
 
 
+def _shown(name: str) -> str:
+    """``name`` as typed, only characters that do not print escaped (``é`` stays, ``\\x00`` does not)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
+
+
 def _check_name(kind: str, name: str):
     if not isinstance(name, str) or not name.isidentifier() or not name.isascii() or name.startswith("_"):
-        shown = name.encode("ascii", "backslashreplace").decode() if isinstance(name, str) else repr(name)
+        shown = _shown(name) if isinstance(name, str) else repr(name)
         raise ExpressionError(f"invalid {kind} name '{shown}': use an ASCII identifier without a leading _")
     if name in (keyword.kwlist if kind == "module" else RESERVED):  # a module names functions only
         raise ExpressionError(f"invalid {kind} name {name!r}: it is reserved")
@@ -666,7 +671,7 @@ def _clean_shapes(shapes) -> dict:
         dims = (dims,) if isinstance(dims, str) else tuple(dims)
         for d in dims:
             if not isinstance(d, str) or not d.isidentifier() or not d.isascii() or d.startswith("_"):
-                shown = d.encode("ascii", "backslashreplace").decode() if isinstance(d, str) else d
+                shown = _shown(d) if isinstance(d, str) else d
                 raise ExpressionError(f"bad size name '{shown}' for {var}: sizes are names like n, m")
             if d in RESERVED:
                 raise ExpressionError(f"invalid size name {d!r} for {var}: it is reserved")

@@ -131,6 +131,9 @@ def test_syntax_error_has_column():
     ("x + 1", {"x": ("n",), "z": ("n",)}, "not used"),
     ("x", {"x": ("n-1",)}, "bad size name"),
     ("x", {"__x": ("n",)}, "invalid input name"),
+    ("x", {"\u00e9": ("n",)}, "invalid input name '\u00e9'"),
+    ("x", {"x\x00": ("n",)}, "invalid input name 'x\\x00'"),
+    ("sum(x)", {"x": ("n\u00e9",)}, "bad size name 'n\u00e9'"),
 ])
 def test_bad_modules(text, shapes, message):
     with no_eval(), pytest.raises(ExpressionError) as info:
