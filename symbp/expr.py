@@ -31,6 +31,8 @@ from .spec import Module, Param, Tensor, indices, size
 MAX_LENGTH = 2000
 MAX_NODES = 400
 MAX_DEPTH = 60
+MAX_TREE_DEPTH = 80         # levels of the built SymPy expression: SymPy's recursive walks
+                            # (free_symbols, diff) overflow Python's stack near 110 (sigmoid**27)
 MAX_EXPONENT = 100          # |p| of a numeric exponent: (x + 1)**100000 is refused
 MAX_CONSTANT = 1e300        # |c| of a numeric constant (float64 must hold it)
 KEPT = "1"                  # the size of an axis kept by keepdims=True (broadcasts like numpy)
@@ -161,7 +163,12 @@ class _Builder:
             self.error(node, f"constant '{_source(node)}' is too large")
 
     def _Expression(self, node):
-        return self.build(node.body)
+        term = self.build(node.body)
+        if tree_depth(term.expr) > MAX_TREE_DEPTH:
+            raise ExpressionError(f"expression nested too deeply to derive: more than "
+                                  f"{MAX_TREE_DEPTH} levels once written out (sigmoid(a) = "
+                                  f"1/(1 + exp(-a)) takes 4)")
+        return term
 
     def _Constant(self, node):
         v = node.value
@@ -539,6 +546,16 @@ def _parse(text, shapes, params, elementwise) -> tuple[Term, _Builder]:
     tree = syntax_tree(text)
     builder = _Builder(shapes, params, elementwise)
     return builder.build(tree), builder
+
+
+def tree_depth(expr: sp.Basic, stop: int = MAX_TREE_DEPTH + 1) -> int:
+    """The number of levels of a SymPy expression (a leaf is 1; at most ``stop`` counted), one
+    level at a time without recursion: a shared subexpression is walked once per level."""
+    depth, level = 0, {expr}
+    while level and depth < stop:
+        depth += 1
+        level = {a for e in level for a in e.args}
+    return depth
 
 
 def _depth(node, level=0) -> int:

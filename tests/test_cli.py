@@ -127,6 +127,7 @@ def test_verify_failure_exits_1(capsys, monkeypatch):
     (["train", "digits", "--seed", "-1"], "--seed must be a non-negative integer"),
     (["derive", "--expr", "a*x", "--param", "a=1e999"], "parameter a must be a finite number, got '1e999'"),
     (["derive", "--expr", "x", "--shape", "\u00e9=n"], "invalid input name '\u00e9'"),
+    (["derive", "--expr", "sigmoid(" * 28 + "x" + ")" * 28], "nested too deeply to derive"),
 ])
 def test_bad_input_exits_2_with_one_line(capsys, argv, fragment, tmp_path):
     code, out, err = run(capsys, *argv)
