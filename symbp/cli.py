@@ -6,7 +6,9 @@ with one line on stderr that begins ``symbp: error:`` and no traceback.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+import warnings
 
 from pathlib import Path
 
@@ -25,9 +27,52 @@ from .request import UsageError
 from .request import user_module as module_from_text
 
 
+EXPRESSION_OPTIONS = ("--expr", "--answer")  # their values may start with "-": "-g * y"
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, no usage block
+        missing = re.fullmatch(r"argument (?:\S+/)?(--[\w-]+): expected one argument", message)
+        if missing and missing[1] in EXPRESSION_OPTIONS:
+            message += f" (for a value that starts with -, write {missing[1]}=VALUE)"
         raise UsageError(message)
+
+
+def _option_strings(parser: argparse.ArgumentParser) -> set[str]:
+    """Every option string of ``parser`` and its subcommands."""
+    found = set(parser._option_string_actions)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found |= _option_strings(sub)
+    return found
+
+
+def _is_option(token: str, options: set[str]) -> bool:
+    """``token`` names an option (or an abbreviation argparse would accept)."""
+    head = token.split("=", 1)[0]
+    if token.startswith("--"):
+        return len(head) > 2 and any(o.startswith(head) for o in options if o.startswith("--"))
+    return head in options
+
+
+def join_expression_values(argv: list[str], options: set[str]) -> list[str]:
+    """``--answer -g*y`` -> ``--answer=-g*y``: argparse refuses a value that starts with ``-``
+    unless it is joined to its option; a following token that is an option stays one."""
+    out, k = [], 0
+    while k < len(argv):
+        token = argv[k]
+        if token == "--":
+            return out + argv[k:]
+        nxt = argv[k + 1] if k + 1 < len(argv) else None
+        if token in EXPRESSION_OPTIONS and nxt is not None and nxt.startswith("-") \
+                and not _is_option(nxt, options):
+            out.append(f"{token}={nxt}")
+            k += 2
+            continue
+        out.append(token)
+        k += 1
+    return out
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
 
     def expr_options(q):
         q.add_argument("--expr", help="a user expression (see the README's expression language)")
-        q.add_argument("--name", dest="module_name", default="user",
+        q.add_argument("--name", dest="module_name",
                        help="name of the user module (default: user)")
         q.add_argument("--shape", action="append", default=[], metavar="VAR=d1,d2",
                        help="an input and its size names; without --shape the expression is "
@@ -86,7 +131,19 @@ def _parser() -> argparse.ArgumentParser:
 
 def user_module(args):
     """The module of ``--expr``/``--shape``/``--param``."""
-    return module_from_text(args.expr, args.module_name, args.shape, args.param)
+    return module_from_text(args.expr, args.module_name or "user", args.shape, args.param)
+
+
+def _check_target_options(args, names) -> None:
+    """A module NAME or ``--expr``, not both; ``--name``/``--shape``/``--param`` only with ``--expr``."""
+    if args.expr is not None:
+        if names:
+            raise UsageError("give a module NAME or --expr, not both")
+        return
+    given = [opt for opt, value in (("--name", args.module_name), ("--shape", args.shape),
+                                    ("--param", args.param)) if value]
+    if given:
+        raise UsageError(f"{'/'.join(given)} only go{'es' if len(given) == 1 else ''} with --expr")
 
 
 def _lookup(name: str):
@@ -108,6 +165,7 @@ def cmd_list(args) -> int:
 
 def _target(args, command: str):
     """The module a command works on: ``--expr`` (a user module) or a catalog NAME."""
+    _check_target_options(args, [args.name] if args.name else [])
     if args.expr is not None:
         return user_module(args)
     if args.name:
@@ -129,6 +187,7 @@ def cmd_derive(args) -> int:
 
 
 def cmd_verify(args) -> int:
+    _check_target_options(args, args.names)
     if args.expr is not None:
         targets = [user_module(args)]
     else:
@@ -213,12 +272,29 @@ def _error(message: str) -> None:
     print(line.encode(encoding, "backslashreplace").decode(encoding), file=sys.stderr)
 
 
+def _check_seed(args) -> None:
+    seed = getattr(args, "seed", 0)
+    if seed < 0:
+        raise UsageError(f"--seed must be a non-negative integer, got {seed}")
+
+
+def run_command(args) -> int:
+    """One command, its numpy and Python warnings silenced (the verdict or report says what
+    matters: an overflow in a wrong answer is not news)."""
+    _check_seed(args)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return COMMANDS[args.command](args)
+
+
 def main(argv=None) -> int:
     try:
-        args = _parser().parse_args(argv)
+        parser = _parser()
+        argv = list(sys.argv[1:] if argv is None else argv)
+        args = parser.parse_args(join_expression_values(argv, _option_strings(parser)))
         if not args.command:
             raise UsageError("a command is required: list, derive, verify, check, build, train or serve")
-        return COMMANDS[args.command](args)
+        return run_command(args)
     except (UsageError, ExpressionError, GraphError) as exc:
         _error(exc)
         return 2

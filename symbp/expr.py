@@ -31,6 +31,8 @@ from .spec import Module, Param, Tensor, indices, size
 MAX_LENGTH = 2000
 MAX_NODES = 400
 MAX_DEPTH = 60
+MAX_TREE_DEPTH = 80         # levels of the built SymPy expression: SymPy's recursive walks
+                            # (free_symbols, diff) overflow Python's stack near 110 (sigmoid**27)
 MAX_EXPONENT = 100          # |p| of a numeric exponent: (x + 1)**100000 is refused
 MAX_CONSTANT = 1e300        # |c| of a numeric constant (float64 must hold it)
 KEPT = "1"                  # the size of an axis kept by keepdims=True (broadcasts like numpy)
@@ -161,7 +163,12 @@ class _Builder:
             self.error(node, f"constant '{_source(node)}' is too large")
 
     def _Expression(self, node):
-        return self.build(node.body)
+        term = self.build(node.body)
+        if tree_depth(term.expr) > MAX_TREE_DEPTH:
+            raise ExpressionError(f"expression nested too deeply to derive: more than "
+                                  f"{MAX_TREE_DEPTH} levels once written out (sigmoid(a) = "
+                                  f"1/(1 + exp(-a)) takes 4)")
+        return term
 
     def _Constant(self, node):
         v = node.value
@@ -546,6 +553,16 @@ def _parse(text, shapes, params, elementwise) -> tuple[Term, _Builder]:
     return builder.build(tree), builder
 
 
+def tree_depth(expr: sp.Basic, stop: int = MAX_TREE_DEPTH + 1) -> int:
+    """The number of levels of a SymPy expression (a leaf is 1; at most ``stop`` counted), one
+    level at a time without recursion: a shared subexpression is walked once per level."""
+    depth, level = 0, {expr}
+    while level and depth < stop:
+        depth += 1
+        level = {a for e in level for a in e.args}
+    return depth
+
+
 def _depth(node, level=0) -> int:
     children = list(ast.iter_child_nodes(node))
     return level if not children else max(_depth(c, level + 1) for c in children)
@@ -558,9 +575,14 @@ RESERVED = frozenset({"where", "einsum", "out", "dout", "cache", "np", "needs", 
                      | {r.code for r in INTERNAL_NAMES} | {r.text for r in INTERNAL_NAMES})
 
 
+def _shown(name: str) -> str:
+    """``name`` as typed, only characters that do not print escaped (``é`` stays, ``\\x00`` does not)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
+
+
 def _check_name(kind: str, name: str):
     if not isinstance(name, str) or not name.isidentifier() or not name.isascii() or name.startswith("_"):
-        shown = name.encode("ascii", "backslashreplace").decode() if isinstance(name, str) else repr(name)
+        shown = _shown(name) if isinstance(name, str) else repr(name)
         raise ExpressionError(f"invalid {kind} name '{shown}': use an ASCII identifier without a leading _")
     if name in (keyword.kwlist if kind == "module" else RESERVED):  # a module names functions only
         raise ExpressionError(f"invalid {kind} name {name!r}: it is reserved")
@@ -619,6 +641,14 @@ def _params(params: dict) -> tuple[Param, ...]:
     return tuple(out)
 
 
+def _check_params_used(expr: sp.Expr, params: dict):
+    """Every parameter appears in the expression, as every input must."""
+    used = {s.name for s in expr.free_symbols if isinstance(s, sp.Symbol)}
+    unused = [p for p in params if p not in used]
+    if unused:
+        raise ExpressionError(f"parameter {unused[0]} is not used in the expression")
+
+
 def share_sums(expr: sp.Expr) -> sp.Expr:
     """Sums equal up to the names of their indices made identical (the first one met is kept):
     ``X @ w`` written twice is one ``Σ_p X[i, p] w[p]``, so SymPy sees equal terms as equal
@@ -648,6 +678,7 @@ def elementwise(name: str, text: str, params: dict | None = None, domain=None) -
     forward = term.expr.xreplace({term.idx[0]: i}) if term.idx else term.expr
     if not term.idx:
         raise ExpressionError("the expression does not use x")
+    _check_params_used(forward, params)
     domains = {"x": domain} if domain else {}
     return Module(name, name, _tensors({"x": ("N",)}, forward, domains), ("N",), (i,), forward,
                   params=checked, elementwise=True, source=text, helpers=_helpers(builder))
@@ -662,7 +693,7 @@ def _clean_shapes(shapes) -> dict:
         dims = (dims,) if isinstance(dims, str) else tuple(dims)
         for d in dims:
             if not isinstance(d, str) or not d.isidentifier() or not d.isascii() or d.startswith("_"):
-                shown = d.encode("ascii", "backslashreplace").decode() if isinstance(d, str) else d
+                shown = _shown(d) if isinstance(d, str) else d
                 raise ExpressionError(f"bad size name '{shown}' for {var}: sizes are names like n, m")
             if d in RESERVED:
                 raise ExpressionError(f"invalid size name {d!r} for {var}: it is reserved")
@@ -688,6 +719,7 @@ def module(name: str, text: str, shapes: dict, params: dict | None = None, domai
     unused = [v for v in clean if v not in used]
     if unused:
         raise ExpressionError(f"input {unused[0]} is not used in the expression")
+    _check_params_used(term.expr, params)
     term = Term(share_sums(term.expr), term.idx, term.dims)
     taken = {s.name for s in term.expr.atoms(sp.Symbol)} - {i.name for i in term.idx}
     taken |= set(clean) | set(sizes) | set(params)

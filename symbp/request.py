@@ -6,6 +6,8 @@ here, so a bad request gives the same one line everywhere. The expression goes t
 """
 from __future__ import annotations
 
+import math
+
 from .expr import elementwise, module
 from .spec import Module
 
@@ -21,6 +23,8 @@ def pairs(items, what: str) -> dict[str, str]:
         key, sep, value = item.partition("=")
         if not sep or not key.strip() or not value.strip():
             raise UsageError(f"bad {what} {item!r}: expected NAME=VALUE")
+        if key.strip() in out:
+            raise UsageError(f"{what} {key.strip()} is given twice")
         out[key.strip()] = value.strip()
     return out
 
@@ -35,6 +39,8 @@ def user_module(expr: str, name: str = "user", shapes=(), params=()) -> Module:
             values[key] = float(value)
         except ValueError:
             raise UsageError(f"bad --param {key}={value}: the value must be a number") from None
+        if not math.isfinite(values[key]):
+            raise UsageError(f"parameter {key} must be a finite number, got '{value}'")
     dims = {k: tuple(d.strip() for d in v.split(",")) for k, v in pairs(shapes, "--shape").items()}
     if dims:
         return module(name, expr, dims, values)

@@ -1,6 +1,7 @@
 """The command line: output, exit codes, one-line errors without tracebacks."""
 import subprocess
 import sys
+import warnings
 
 import pytest
 
@@ -112,6 +113,21 @@ def test_verify_failure_exits_1(capsys, monkeypatch):
     (["derive", "--expr", "sum(x) * n", "--shape", "x=n", "--param", "n=2"], "both a size and a parameter"),
     (["derive", "--expr", "sum(x)", "--shape", "x=dout"], "reserved"),
     (["derive", "--expr", "sum(x, axis=3)", "--shape", "x=n"], "bad axis"),
+    (["derive", "--expr", "x", "--shape", "x=n", "--shape", "x=m"], "--shape x is given twice"),
+    (["derive", "--expr", "a*x", "--param", "a=1", "--param", "a=2"], "--param a is given twice"),
+    (["derive", "softmax", "--expr", "x*2"], "give a module NAME or --expr, not both"),
+    (["check", "sigmoid", "--expr", "x*2", "--wrt", "x", "--answer", "g"], "NAME or --expr, not both"),
+    (["verify", "softmax", "--expr", "x*2"], "NAME or --expr, not both"),
+    (["derive", "softmax", "--shape", "x=n", "--param", "a=1"], "--shape/--param only go with --expr"),
+    (["verify", "relu", "--name", "r"], "--name only goes with --expr"),
+    (["derive", "--expr", "x*a", "--param", "a=1", "--param", "b=2"], "parameter b is not used"),
+    (["verify", "--expr", "x", "--seed", "-5"], "--seed must be a non-negative integer, got -5"),
+    (["verify", "softmax", "--seed", "-1"], "--seed must be a non-negative integer, got -1"),
+    (["check", "sigmoid", "--wrt", "x", "--answer", "g", "--seed", "-1"], "--seed must be a non-negative"),
+    (["train", "digits", "--seed", "-1"], "--seed must be a non-negative integer"),
+    (["derive", "--expr", "a*x", "--param", "a=1e999"], "parameter a must be a finite number, got '1e999'"),
+    (["derive", "--expr", "x", "--shape", "\u00e9=n"], "invalid input name '\u00e9'"),
+    (["derive", "--expr", "sigmoid(" * 28 + "x" + ")" * 28], "nested too deeply to derive"),
 ])
 def test_bad_input_exits_2_with_one_line(capsys, argv, fragment, tmp_path):
     code, out, err = run(capsys, *argv)
@@ -130,3 +146,38 @@ def test_console_script_no_traceback_and_nothing_executed(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.startswith("symbp: error:") and "Traceback" not in proc.stderr
     assert not marker.exists()
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["check", "sigmoid", "--wrt", "x", "--answer", "-g*y*(y-1)"], "correct"),
+    (["derive", "--expr", "-(-(-x))"], "dx = -dout"),
+    (["derive", "--expr", "-x", "--shape", "x=n", "--format", "py"], "def user_backward"),
+])
+def test_values_starting_with_minus(capsys, argv, needle):
+    code, out, err = run(capsys, *argv)
+    assert code == 0 and needle in out, err
+
+
+def test_missing_expression_value_says_how_to_write_one(capsys):
+    code, _, err = run(capsys, "check", "sigmoid", "--wrt", "x", "--answer")
+    assert code == 2 and "write --answer=VALUE" in err
+
+
+@pytest.mark.parametrize("argv, code", [
+    (["check", "sigmoid", "--wrt", "x", "--answer", "g*exp(exp(exp(x)))"], 1),
+    (["verify", "--expr", "log(-x)"], 1),
+])
+def test_no_numpy_warnings_on_valid_runs(capsys, argv, code):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert run(capsys, *argv)[0] == code
+    assert not caught, [str(w.message) for w in caught]
+
+
+@pytest.mark.parametrize("name, line", [
+    ("dropout", "input     mask: (N)  (0/1 mask, not differentiable)"),
+    ("cross_entropy", "input     target: (B)  (integer classes, not differentiable)"),
+])
+def test_derive_text_names_what_a_non_differentiable_input_is(capsys, name, line):
+    code, out, _ = run(capsys, "derive", name)
+    assert code == 0 and "  " + line in out.splitlines()

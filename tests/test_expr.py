@@ -131,6 +131,9 @@ def test_syntax_error_has_column():
     ("x + 1", {"x": ("n",), "z": ("n",)}, "not used"),
     ("x", {"x": ("n-1",)}, "bad size name"),
     ("x", {"__x": ("n",)}, "invalid input name"),
+    ("x", {"\u00e9": ("n",)}, "invalid input name '\u00e9'"),
+    ("x", {"x\x00": ("n",)}, "invalid input name 'x\\x00'"),
+    ("sum(x)", {"x": ("n\u00e9",)}, "bad size name 'n\u00e9'"),
 ])
 def test_bad_modules(text, shapes, message):
     with no_eval(), pytest.raises(ExpressionError) as info:
@@ -145,6 +148,35 @@ def test_bad_params():
         symbp.elementwise("e", "x", params={"x": 1.0})
     with pytest.raises(ExpressionError):
         symbp.elementwise("import", "x")
+
+
+def _nested(fn: str, n: int, core: str = "x") -> str:
+    return f"{fn}(" * n + core + ")" * n
+
+
+@pytest.mark.parametrize("build", [
+    lambda: symbp.elementwise("deep", _nested("sigmoid", 28)),
+    lambda: symbp.module("deep", f"sum({_nested('sigmoid', 28)})", shapes={"x": ("n",)}),
+    lambda: symbp.module("deep", _nested("sigmoid", 26, "W @ x"), shapes={"W": ("m", "n"), "x": ("n",)}),
+])
+def test_too_deep_to_derive_is_an_expression_error_not_a_recursion_error(build):
+    """SymPy's recursive walks overflowed the stack (RecursionError) at sigmoid nested 27 deep."""
+    with pytest.raises(ExpressionError, match="nested too deeply to derive"):
+        symbp.derive(build())
+
+
+def test_deepest_accepted_nesting_derives_and_loads():
+    d = symbp.derive(symbp.elementwise("deep", _nested("sigmoid", 19)))
+    assert symbp.load(d).backward is not None
+
+
+@pytest.mark.parametrize("build", [
+    lambda: symbp.elementwise("e", "alpha * x", params={"alpha": 1.0, "beta": 2.0}),
+    lambda: symbp.module("m", "sum(x) * alpha", shapes={"x": ("n",)}, params={"alpha": 1.0, "beta": 2.0}),
+])
+def test_unused_parameter_is_refused_like_an_unused_input(build):
+    with pytest.raises(ExpressionError, match="parameter beta is not used"):
+        build()
 
 
 # -- the language of issue 9 ---------------------------------------------------------------------

@@ -22,6 +22,8 @@ def fmt_bound(x: float) -> str:
 
 
 NBSP = "\u00a0"
+INPUT_KINDS = {"real": "", "class": "  (integer classes, not differentiable)",
+               "mask": "  (0/1 mask, not differentiable)"}
 
 
 def fmt_bound_text(x: float) -> str:
@@ -54,8 +56,7 @@ def derivation_text(d) -> str:
     idx = ", ".join(map(str, m.index))
     out.append(f"  forward   out[{idx}] = {text(m.forward)}" if idx else f"  forward   out = {text(m.forward)}")
     for t in m.inputs:
-        kind = "" if t.differentiable else "  (integer classes, not differentiable)"
-        out.append(f"  input     {t.name}: ({', '.join(t.dims)}){kind}")
+        out.append(f"  input     {t.name}: ({', '.join(t.dims)}){INPUT_KINDS[t.kind]}")
     for name, s in d.steps.items():
         at = ", ".join(map(str, s.index))
         out.append(f"\n  d/d{name}[{at}]")
