@@ -165,7 +165,7 @@ def test_missing_expression_value_says_how_to_write_one(capsys):
 
 @pytest.mark.parametrize("argv, code", [
     (["check", "sigmoid", "--wrt", "x", "--answer", "g*exp(exp(exp(x)))"], 1),
-    (["verify", "--expr", "log(-x)"], 1),
+    (["verify", "--expr", "log(-x)"], 0),  # its domain is found (x < 0): no warning on the way
 ])
 def test_no_numpy_warnings_on_valid_runs(capsys, argv, code):
     with warnings.catch_warnings(record=True) as caught:
@@ -181,3 +181,13 @@ def test_no_numpy_warnings_on_valid_runs(capsys, argv, code):
 def test_derive_text_names_what_a_non_differentiable_input_is(capsys, name, line):
     code, out, _ = run(capsys, "derive", name)
     assert code == 0 and "  " + line in out.splitlines()
+
+
+def test_a_page_with_no_finite_worked_example_is_one_error_line(capsys):
+    """exp(exp(exp(exp(x + 3)))) overflows at every point drawn: its md page cannot check a single
+    formula, so it is refused (exit 2); one where a finite point exists is written."""
+    code, out, err = run(capsys, "derive", "--expr", "exp(exp(exp(exp(x + 3))))", "--format", "md")
+    assert code == 2 and not out and len(err.strip().splitlines()) == 1
+    assert err.startswith("symbp: error: no md page for user:") and "no finite value" in err
+    code, out, _ = run(capsys, "derive", "--expr", "exp(exp(exp(exp(exp(x)))))", "--format", "tex")
+    assert code == 0 and out

@@ -195,3 +195,15 @@ def test_a_derivative_undefined_where_the_forward_is_infinite_is_nan_there():
 def test_a_condition_that_is_complex_somewhere_is_an_expression_error():
     with pytest.raises(symbp.ExpressionError, match="not between real values"):
         symbp.elementwise("c", "where(log(maximum(x, 2) - 3) > 0, 1, 2)")
+
+
+def test_the_page_of_a_deep_composition_is_written_in_bounded_time():
+    """10 nested sigmoids: SymPy's LaTeX printer asked is_constant() (a simplify) of every
+    exponent and took minutes; large products are now split without it (a subprocess with a
+    timeout, so a regression fails instead of hanging)."""
+    import subprocess
+    import sys
+    deep = "sigmoid(" * 10 + "x" + ")" * 10
+    proc = subprocess.run([sys.executable, "-m", "symbp", "derive", "--expr", deep, "--format", "md"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.count("$$") >= 8, proc.stderr

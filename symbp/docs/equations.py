@@ -25,6 +25,11 @@ from ..check.verification import rel_error as check_rel_error
 TOLERANCE = 1e-6
 
 
+class NoExample(ValueError):
+    """An expression that has no finite value at the point a page would show (``exp`` of
+    ``exp`` of … overflows, a ``log`` leaves its domain)."""
+
+
 
 @dataclass(frozen=True)
 class Equation:
@@ -96,7 +101,10 @@ def values_of(expr, env: dict, free=()) -> np.ndarray:
     shape = tuple(n for _, n in free)
     out = np.empty(shape)
     for at in itertools.product(*(range(n) for n in shape)):
-        out[at] = float(fn(*fixed, *at))
+        try:
+            out[at] = float(fn(*fixed, *at))
+        except (OverflowError, ValueError, ZeroDivisionError) as exc:  # Python's math, not numpy
+            raise NoExample(f"{exc} at this point") from None
     return out
 
 

@@ -6,6 +6,9 @@ methods of :class:`IndexLatex`: ``x[b, k]`` -> ``x_{bk}``, ``KroneckerDelta(i, j
 """
 from __future__ import annotations
 
+import contextlib
+import sys
+
 import re
 
 import sympy as sp
@@ -21,6 +24,26 @@ ORDERINGS = (sp.StrictLessThan, sp.LessThan, sp.StrictGreaterThan, sp.GreaterTha
 
 # the words of a case distinction, per language ("x for x >= 0, 0 otherwise")
 CASE_WORDS = {"en": ("for", "otherwise"), "vi": ("nếu", "ngược lại")}
+
+
+EXACT_FRACTION_NODES = 400  # products larger than this are split into a fraction without simplify
+
+
+def _nodes(expr) -> int:
+    return sum(1 for _ in sp.preorder_traversal(expr))
+
+
+@contextlib.contextmanager
+def _inexact_fractions():
+    """``sympy.simplify.fraction`` (which the LaTeX printer imports at each call) with
+    ``exact=False``: no ``is_constant()`` question per exponent."""
+    module = sys.modules["sympy.simplify"]  # (sympy.simplify, the attribute, is the function)
+    original = module.fraction
+    module.fraction = lambda e, **_: original(e, exact=False)
+    try:
+        yield
+    finally:
+        module.fraction = original
 
 
 class IndexLatex(LatexPrinter):
@@ -43,6 +66,21 @@ class IndexLatex(LatexPrinter):
                 for e, c in expr.args]
         text = r"\begin{cases} " + r" \\".join(rows) + r" \end{cases}"
         return text if expr is getattr(self, "_whole", None) else rf"\left({text}\right)"
+
+    def _print_Mul(self, expr):
+        """SymPy splits a product into numerator and denominator with ``fraction(exact=True)``,
+        which asks ``is_constant()`` (a ``simplify``) of every exponent: minutes for nested
+        sigmoids. A product that large is split without that question."""
+        if self._inexact or _nodes(expr) <= EXACT_FRACTION_NODES:
+            return super()._print_Mul(expr)
+        self._inexact = True
+        try:
+            with _inexact_fractions():
+                return super()._print_Mul(expr)
+        finally:
+            self._inexact = False
+
+    _inexact = False
 
     def _needs_mul_brackets(self, expr, first=False, last=False) -> bool:
         if isinstance(expr, sp.Piecewise):  # it brackets itself

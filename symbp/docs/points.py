@@ -18,7 +18,7 @@ import numpy as np
 from ..check.verification import sample
 from ..codegen import load
 from ..names import OUTPUT, RULE_INDEX, UPSTREAM
-from .equations import Equation, central_jacobian, rel_error, values_of
+from .equations import Equation, NoExample, central_jacobian, rel_error, values_of
 
 
 def small_sizes(m, base: int = 2) -> dict[str, int]:
@@ -41,14 +41,27 @@ class ModulePoint:
         rng = np.random.default_rng(seed)
         if inputs is None:
             self.sizes = small_sizes(m)
-            inputs = sample(m, self.sizes, rng, d.kinks)
+            self.inputs, (self.out, self.stats) = self._finite_point(rng)
         else:
-            inputs = {k: np.asarray(v) for k, v in inputs.items()}
-            self.sizes = {**dict(m.size_params), **self._sizes_of(inputs)}
-        self.inputs = inputs
-        self.out, self.stats = self.evaluate(inputs)
+            self.inputs = {k: np.asarray(v) for k, v in inputs.items()}
+            self.sizes = {**dict(m.size_params), **self._sizes_of(self.inputs)}
+            self.out, self.stats = self.evaluate(self.inputs)
         self.g = np.asarray(g, dtype=float) if g is not None else \
             (rng.standard_normal(self.out.shape) if self.out.shape else 1.0)
+
+    def _finite_point(self, rng, tries: int = 8):
+        """Sampled inputs where the forward is finite: drawn again up to ``tries`` times, then
+        :class:`NoExample` (``exp(exp(exp(exp(exp(x)))))`` overflows at most points)."""
+        for _ in range(tries):
+            inputs = sample(self.module, self.sizes, rng, self.d.kinks)
+            try:
+                values = self.evaluate(inputs)
+            except NoExample:
+                continue
+            if np.all(np.isfinite(values[0])):
+                return inputs, values
+        raise NoExample(f"{self.module.name} has no finite value at {tries} points drawn for "
+                        f"its worked example")
 
     def _sizes_of(self, inputs) -> dict[str, int]:
         sizes = {}
