@@ -207,3 +207,20 @@ def test_the_page_of_a_deep_composition_is_written_in_bounded_time():
     proc = subprocess.run([sys.executable, "-m", "symbp", "derive", "--expr", deep, "--format", "md"],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and proc.stdout.count("$$") >= 8, proc.stderr
+
+
+@pytest.mark.parametrize("text", ["relu(x) - maximum(0.5, x)",
+                                  "where(x > 0, 1, 0) - where(x > 1, 1, 0) - where(x > 2, 1, 0)"])
+def test_masks_subtracted_from_masks_are_counted_as_integers(text):
+    """numpy has no boolean subtraction: ``mask - ~mask`` raised TypeError (hypothesis long
+    profile); each mask is counted as 1*mask."""
+    d = symbp.derive(symbp.elementwise("masks", text))
+    assert symbp.verify(d, seed=0).ok
+    f = symbp.load(d)
+    x = np.array([-1.0, 0.25, 1.5, 3.0])
+    out, cache = f.forward(x)
+    dx, = f.backward(np.ones(4), cache)
+    expected = {"relu(x) - maximum(0.5, x)": (np.maximum(x, 0) - np.maximum(0.5, x), [0, 1, 0, 0]),
+                "where(x > 0, 1, 0) - where(x > 1, 1, 0) - where(x > 2, 1, 0)": ([0, 1, 0, -1], [0, 0, 0, 0])}
+    np.testing.assert_allclose(out, expected[text][0])
+    np.testing.assert_allclose(dx, expected[text][1])

@@ -146,12 +146,16 @@ class ArrayPrinter(NumPyPrinter):
     def _print_Add(self, expr, order=None):
         """Positive terms first, negative ones subtracted: ``g - s``, not ``-s + g``. Two 0/1
         masks (numpy booleans) are added as integers: ``True + True`` is ``True`` in numpy."""
-        masks = [t for t in expr.args if self._boolean(t)]
-        if len(masks) >= 2:
-            rest = self._print(sp.Add(*[t for t in expr.args if not self._boolean(t)])) \
-                if len(masks) < len(expr.args) else ""
-            counted = " + ".join(f"1*{self._print(m)}" for m in masks)
-            return f"{rest} + {counted}" if rest else counted
+        signs = {t: 1 if self._boolean(t) else -1 for t in expr.args
+                 if self._boolean(t) or (_negative(t) and self._boolean(-t))}
+        if len(signs) >= 2:  # each mask counted as an integer (numpy: no boolean + or -)
+            rest = [t for t in expr.args if t not in signs]
+            text = self._print(sp.Add(*rest)) if rest else ""
+            for t, sign in sorted(signs.items(), key=lambda ts: -ts[1]):  # added, then subtracted
+                mask = f"1*{self._print(t if sign == 1 else -t)}"
+                text = f"{text} {'+' if sign == 1 else '-'} {mask}" if text else \
+                    (mask if sign == 1 else f"-{mask}")
+            return text
         terms = list(expr.args)
         if -1 not in terms or not any(isinstance(t, sp.exp) for t in terms):
             pos = [t for t in terms if not _negative(t)]
