@@ -224,3 +224,31 @@ def test_masks_subtracted_from_masks_are_counted_as_integers(text):
                 "where(x > 0, 1, 0) - where(x > 1, 1, 0) - where(x > 2, 1, 0)": ([0, 1, 0, -1], [0, 0, 0, 0])}
     np.testing.assert_allclose(out, expected[text][0])
     np.testing.assert_allclose(dx, expected[text][1])
+
+
+@pytest.mark.parametrize("text, shapes, params", [
+    ("x * softplus(alpha)", {"x": ("n",)}, {"alpha": 0.7}),
+    ("minimum(mean(softmax(y)), maximum(tanh(alpha), 0))", {"y": ("n",)}, {"alpha": 0.7}),
+    ("log(1 + where(2 >= alpha, alpha, 0.5)**2) + sum(x)", {"x": ("n",)}, {"alpha": 0.7}),
+    ("logsumexp(log_softmax(z), axis=-1)", {"z": ("m",)}, {}),
+    ("sum(softmax(X), axis=-1)", {"X": ("B", "n")}, {}),
+    ("logsumexp(log_softmax(X), axis=-1)", {"X": ("B", "n")}, {}),
+    ("sum(softmax(X), axis=-1) + sum(x)", {"X": ("B", "n"), "x": ("n",)}, {}),
+])
+def test_float32_in_float32_out_and_the_output_shape_when_parameters_or_cancelling_sums_remain(
+        text, shapes, params):
+    """A numpy function of parameters only (np.tanh(alpha)) is a float64 numpy scalar that
+    widened float32 arrays; a forward that cancels to a number once lowered (Σ softmax = 1) was
+    the Python int 1, or a scalar, or X's shape instead of (B,) (found by fuzzing)."""
+    d = symbp.derive(symbp.module("p", text, shapes=shapes, params=params))
+    assert symbp.verify(d, seed=0).ok
+    f = symbp.load(d)
+    sizes = {"B": 2, "n": 4, "m": 3}
+    rng = np.random.default_rng(0)
+    args = [rng.standard_normal([sizes[s] for s in dims]).astype(np.float32) for dims in shapes.values()]
+    out, cache = f.forward(*args)
+    out = np.asarray(out)
+    assert out.dtype == np.float32 and out.shape == tuple(sizes[s] for s in d.module.out_dims), (out.dtype, out.shape)
+    grads = f.backward(np.ones_like(out), cache)
+    for a, g in zip(args, grads):
+        assert g.dtype == np.float32 and g.shape == a.shape

@@ -116,11 +116,17 @@ class _Program:
     def __init__(self, module: Module, arrays: dict, rename: dict):
         flat = {size(t.dims[0]) for t in module.inputs} if module.elementwise else set()
         self.lowerer = Lowerer(arrays, flat_sizes=flat, prefix="_t")
-        self.printer = ProgramPrinter(rename, scalars=_scalar_names(module, arrays))
+        self.printer = ProgramPrinter(rename, scalars=_scalar_names(module, arrays),
+                                      python_scalars=_python_scalar_names(module))
         self.names: list[str] = []
         self.ranks: list[int] = []
         self.broadcast: dict[str, str] = {}
         self.cast: dict[str, str] = {}  # integer-valued results (sums of masks): in ``like``'s dtype
+        # a broadcast result's shape, where it is not its ``like``'s: a module's output, (B,) for
+        # sum(softmax(X), axis=-1) of X (B, n)
+        self.shapes: dict[str, tuple[str, ...]] = {}
+        self.module, self.rename = module, rename
+        self.constants = _python_scalar_names(module) | ({DOUT} if not module.out_dims else set())
 
     def add(self, name: str, expr: sp.Expr, target: tuple, sizes: dict, like: str | None = None):
         self.lowerer.bind_sizes(sizes)
@@ -130,8 +136,11 @@ class _Program:
         elif like and _integer_valued(expr):
             self.cast[name] = like
         result = self.lowerer.lower(expr, target, broadcast=bool(missing))  # unused axes: size 1
-        if result == 0 and target:  # cancelled to zero once lowered (Σ e/Σ e - 1)
+        if like and (result == 0 and target or self.lowerer.uncovered  # cancelled once lowered (Σ e/Σ e - 1)
+                     or all(s.name in self.constants for s in result.free_symbols)):  # no array: a number
             self.broadcast[name] = like
+        if name in self.broadcast and name == OUT and not self.module.elementwise:
+            self.shapes[name] = tuple(self.rename.get(d, d) for d in self.module.out_dims)
         self.names.append(name)
         self.ranks.append(0 if name in self.broadcast else len(target))
 
@@ -164,6 +173,7 @@ class _Part:
         names = {x.name for s in self.stmts for x in s.deps()}
         names |= {x.name for r in self.results for x in r.free_symbols}
         names |= {self.program.broadcast[n] for n in self.result_names if n in self.program.broadcast}
+        names |= {d for n in self.result_names for d in self.program.shapes.get(n, ())}
         return names
 
     def _uses(self) -> Counter:
@@ -238,7 +248,10 @@ class _Part:
             like = self.program.broadcast.get(name)
             value = code[by_result[k]] if k in by_result else p._print(r)
             if like:
-                value = f"np.broadcast_to({value}, np.shape({like})).astype(np.result_type({like}))"
+                shape = self.program.shapes.get(name)
+                shape = f"np.shape({like})" if shape is None else \
+                    "(" + ", ".join(shape) + ("," if len(shape) == 1 else "") + ")"
+                value = f"np.broadcast_to({value}, {shape}).astype(np.result_type({like}))"
             elif name in self.program.cast:
                 value = f"np.asarray({value}, dtype=np.result_type({self.program.cast[name]}))"
             body = [f"{name} = {value}"] + ([f"{name} += {tails[k]}"] if k in tails else [])
@@ -273,6 +286,11 @@ def _scalar_names(module: Module, arrays: dict) -> set[str]:
     names = {p.name for p in module.params} | {d for t in module.inputs for d in t.dims}
     names |= {spec.name for spec in arrays.values() if spec.kind == "scalar"}
     return names
+
+
+def _python_scalar_names(module: Module) -> set[str]:
+    """Names that are Python numbers at run time: parameters and sizes."""
+    return {p.name for p in module.params} | {d for t in module.inputs for d in t.dims}
 
 
 def _rename(module: Module) -> dict[str, str]:

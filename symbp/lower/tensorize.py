@@ -73,6 +73,7 @@ class Lowerer:
         self._count = 0
         self._prefix = prefix
         self.order: list = []
+        self.uncovered: list = []
 
     # -- statements ---------------------------------------------------------------------------
     def _emit(self, node: type[ir.Node], layout: tuple, **operands) -> sp.Symbol:
@@ -98,6 +99,10 @@ class Lowerer:
         missing = [t for t in target if t not in labels]
         if missing and not broadcast and e != 0:  # 0: terms that cancelled once lowered
             raise LoweringError(f"result does not depend on index {missing[0]}")
+        # axes of target that no array left in the result carries (Σ_j e_j/Σ_k e_k cancelled
+        # to 1 once lowered): the caller broadcasts the result to its shape
+        kept = set().union(*(leaves[s] for s in e.free_symbols if s in leaves))
+        self.uncovered = [t for t in target if t not in kept]
         e, _ = self._align(e, labels, leaves, tuple(target))
         self.program.results.append(e)
         return e
