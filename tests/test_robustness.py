@@ -252,3 +252,48 @@ def test_float32_in_float32_out_and_the_output_shape_when_parameters_or_cancelli
     grads = f.backward(np.ones_like(out), cache)
     for a, g in zip(args, grads):
         assert g.dtype == np.float32 and g.shape == a.shape
+
+
+@pytest.mark.parametrize("text, shapes", [
+    ("sum(where(W > 0, 1, 0), axis=0) * x", {"W": ("m", "n"), "x": ("n",)}),
+    ("sum(minimum(where(W >= y, y, W), where(x >= W, 0.1, y)) + abs(W), axis=0)",
+     {"x": ("n",), "y": ("n",), "W": ("m", "n")}),
+])
+def test_a_count_of_masks_keeps_float32(text, shapes):
+    """A sum of masks is an int64 array in numpy, and int64 times float32 is float64: the
+    forward (count · x) and the backward (dy = count · dout) came out float64 (found by fuzzing)."""
+    d = symbp.derive(symbp.module("count", text, shapes=shapes))
+    assert symbp.verify(d, seed=0).ok
+    f = symbp.load(d)
+    sizes = {"n": 4, "m": 3}
+    rng = np.random.default_rng(1)
+    args = [rng.standard_normal([sizes[s] for s in dims]).astype(np.float32) for dims in shapes.values()]
+    out, cache = f.forward(*args)
+    assert out.dtype == np.float32
+    grads = f.backward(np.ones_like(out), cache)
+    assert [g.dtype for g in grads] == [np.float32] * len(args)
+    out64, cache64 = f.forward(*[a.astype(np.float64) for a in args])
+    for g, g64 in zip(grads, f.backward(np.ones_like(out64), cache64)):
+        np.testing.assert_allclose(g, g64, rtol=1e-6)
+
+
+@pytest.mark.parametrize("text, shapes, params", [
+    ("where(x > 0, 1.5, 2.5) + y", {"x": ("n",), "y": ("n",)}, {}),
+    ("where(x > 0, x, 0.01 * x) * y", {"x": ("n",), "y": ("n",)}, {}),
+    ("where(x > 0, 2.5, 0) + tanh(x) * where(x > 1, 0.5, 1) + y", {"x": ("n",), "y": ("n",)}, {}),
+    ("minimum(einsum('i,i->', y, x) / 5, tanh(where(alpha >= 1.5, 1, 0)))", {"x": ("n",), "y": ("n",)},
+     {"alpha": 0.7}),
+    ("where(0.001 > 3 * (x @ y), erf(2) + 1, tanh(1))", {"x": ("n",), "y": ("n",)}, {}),
+])
+def test_constants_picked_by_a_mask_keep_float32(text, shapes, params):
+    """np.where(c, 1.5, 2.5), 2.5*mask and (0.2*dout)*mask0d are float64 in numpy whatever the
+    inputs: the forward or backward of float32 inputs came out float64 (found by fuzzing)."""
+    d = symbp.derive(symbp.module("picked", text.replace("'", '"'), shapes=shapes, params=params))
+    assert symbp.verify(d, seed=0).ok
+    f = symbp.load(d)
+    rng = np.random.default_rng(2)
+    args = [rng.standard_normal(4).astype(np.float32) for _ in shapes]
+    out, cache = f.forward(*args)
+    assert np.asarray(out).dtype == np.float32
+    grads = f.backward(np.ones_like(out), cache)
+    assert [g.dtype for g in grads] == [np.float32] * len(args)

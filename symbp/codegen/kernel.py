@@ -125,6 +125,11 @@ class _Program:
         # a broadcast result's shape, where it is not its ``like``'s: a module's output, (B,) for
         # sum(softmax(X), axis=-1) of X (B, n)
         self.shapes: dict[str, tuple[str, ...]] = {}
+        self.likes: dict[str, str | None] = {}
+        # temporaries numpy computes wider than the inputs' float32: counts of masks (int64),
+        # constants selected by a mask (np.where(c, 1.5, 2.5), 2.5*mask: float64)
+        self.wide_temps: set = set()
+        self.all_stmts: list = []
         self.module, self.rename = module, rename
         self.constants = _python_scalar_names(module) | ({DOUT} if not module.out_dims else set())
 
@@ -142,6 +147,7 @@ class _Program:
         if name in self.broadcast and name == OUT and not self.module.elementwise:
             self.shapes[name] = tuple(self.rename.get(d, d) for d in self.module.out_dims)
         self.names.append(name)
+        self.likes[name] = like
         self.ranks.append(0 if name in self.broadcast else len(target))
 
     def parts(self, split: int) -> tuple["_Part", "_Part", list[str]]:
@@ -150,6 +156,8 @@ class _Program:
         stmts, results = prepare_program(self.lowerer.program, self.printer.scalars)
         self.printer.booleans |= {st.target.name for st in stmts
                                   if isinstance(st, ir.Assign) and is_mask(st.expr)}
+        self.wide_temps = _wide_temps(stmts, self.printer.booleans, self.constants)
+        self.all_stmts = stmts
         first = depends_on(stmts, results[:split])
         second = depends_on(stmts, results[split:]) - first
         b = _Part(self, [s for s in stmts if s.target in second], self.names[split:], results[split:])
@@ -174,7 +182,15 @@ class _Part:
         names |= {x.name for r in self.results for x in r.free_symbols}
         names |= {self.program.broadcast[n] for n in self.result_names if n in self.program.broadcast}
         names |= {d for n in self.result_names for d in self.program.shapes.get(n, ())}
+        names |= {self.program.likes[n] for n, r in zip(self.result_names, self.results) if self._counts(n, r)}
         return names
+
+    def _counts(self, name: str, result) -> bool:
+        """The result reads a count (a sum of masks, int64), so it is cast to its input's dtype."""
+        return bool(self.program.likes.get(name)) and name not in self.program.broadcast \
+            and name not in self.program.cast \
+            and _kind(result, self.program.printer.booleans, self.program.constants,
+                      self.program.wide_temps) == WIDE
 
     def _uses(self) -> Counter:
         """How many times each symbol is read by the statements and the results."""
@@ -254,6 +270,9 @@ class _Part:
                 value = f"np.broadcast_to({value}, {shape}).astype(np.result_type({like}))"
             elif name in self.program.cast:
                 value = f"np.asarray({value}, dtype=np.result_type({self.program.cast[name]}))"
+            elif self._counts(name, r):
+                # a count (a sum of masks: int64) times a float32 array is float64 in numpy
+                value = f"np.asarray({value}, dtype=np.result_type({self.program.likes[name]}))"
             body = [f"{name} = {value}"] + ([f"{name} += {tails[k]}"] if k in tails else [])
             if needs is None:
                 lines += body
@@ -279,6 +298,62 @@ def _integer_valued(e: sp.Expr) -> bool:
     if isinstance(e, sp.Sum):
         return _integer_valued(e.function)
     return False
+
+
+PY, MASK, WIDE, TYPED = "python", "mask", "wide", "typed"
+
+
+def _kind(e, booleans, constants, wide) -> str:
+    """What numpy makes of ``e`` with float32 inputs: a Python number (weak), a boolean mask, an
+    array WIDER than float32 (an int64 count, a float64 constant picked by a mask) or an array
+    of the inputs' dtype."""
+    if e.is_Number or isinstance(e, (sp.logic.boolalg.BooleanTrue, sp.logic.boolalg.BooleanFalse)):
+        return PY
+    if isinstance(e, sp.Symbol):
+        if e.name in constants:
+            return PY
+        if e.name in booleans:
+            return MASK
+        return WIDE if e in wide else TYPED
+    if isinstance(e, (sp.core.relational.Relational, sp.And, sp.Or, sp.Not)):
+        kinds = {_kind(a, booleans, constants, wide) for a in e.args}
+        return PY if kinds <= {PY} else MASK
+    if isinstance(e, sp.Piecewise):
+        kinds = {_kind(p.expr, booleans, constants, wide) for p in e.args}
+        conds = {PY if p.cond.free_symbols <= {sp.Symbol(c, real=True) for c in constants} or
+                 all(s.name in constants for s in p.cond.free_symbols) else MASK for p in e.args}
+        if len(e.args) == 2 and e.args[1].cond is sp.true and {e.args[0].expr, e.args[1].expr} == {0, 1}:
+            return PY if conds <= {PY} else MASK  # printed (c) or ~(c)
+        if WIDE in kinds:
+            return WIDE
+        if TYPED in kinds:
+            return TYPED
+        return PY if conds <= {PY} and kinds <= {PY} else WIDE
+    kinds = {_kind(a, booleans, constants, wide) for a in e.args}
+    if WIDE in kinds:
+        return WIDE
+    if TYPED in kinds:
+        return TYPED
+    if kinds <= {PY}:
+        return PY
+    if isinstance(e, sp.Mul) and kinds == {MASK}:
+        return MASK
+    return WIDE  # 2.5*mask, 1 - mask, exp(mask): int64 or float64
+
+
+def _wide_temps(stmts, booleans: set[str], constants: set[str]) -> set:
+    """Targets numpy computes wider than the inputs' float32 (see :func:`_kind`)."""
+    wide: set = set()
+    for st in stmts:
+        if isinstance(st, ir.ELEMENTWISE):
+            k = _kind(st.expr, booleans, constants, wide)
+            if k == WIDE or isinstance(st, ir.Reduce) and st.op == "sum" and k == MASK:
+                wide.add(st.target)
+        elif isinstance(st, ir.View) and st.source in wide:
+            wide.add(st.target)
+        elif isinstance(st, ir.Contract) and {st.left, st.right} & wide:
+            wide.add(st.target)
+    return wide
 
 
 def _scalar_names(module: Module, arrays: dict) -> set[str]:
