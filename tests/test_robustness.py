@@ -297,3 +297,27 @@ def test_constants_picked_by_a_mask_keep_float32(text, shapes, params):
     assert np.asarray(out).dtype == np.float32
     grads = f.backward(np.ones_like(out), cache)
     assert [g.dtype for g in grads] == [np.float32] * len(args)
+
+
+@pytest.mark.parametrize("text, shapes", [
+    ("softmax(relu(x))", {"x": ("n",)}),
+    ("log(sum(softmax(relu(z), axis=0), axis=0))", {"z": ("m",)}),
+    ("sum(y, axis=-1, keepdims=True) * softmax(minimum(x + y, maximum(x, y)))", {"x": ("n",), "y": ("n",)}),
+])
+def test_a_softmax_of_branches_has_a_backward_linear_in_memory(text, shapes):
+    """Σ_i where(c_i, k_c·a_i, k_c·b_i): the factor k_c common to both branches stayed inside the
+    sum, which was taken over an (n, n) array — verify's directional check at 10⁵ elements raised
+    MemoryError (75 GB), a false alarm (found by fuzzing)."""
+    d = symbp.derive(symbp.module("sb", text, shapes=shapes))
+    assert symbp.verify(d, seed=0).ok
+    f = symbp.load(d)
+    rng = np.random.default_rng(3)
+    n = 20000  # an (n, n) temporary would be 3.2 GB
+    args = [rng.standard_normal(n) for _ in shapes]
+    import tracemalloc
+    tracemalloc.start()
+    out, cache = f.forward(*args)
+    f.backward(np.ones_like(out), cache)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 50 * 8 * n, peak

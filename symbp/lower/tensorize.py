@@ -14,6 +14,7 @@ axes. Leaves are right-aligned to ``labels`` as numpy broadcasting aligns them.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 import math
 from dataclasses import dataclass, field
 
@@ -284,7 +285,7 @@ class Lowerer:
         if split and self._pull_apart(body, var):  # Σ (a_k + c·b_k) = Σ a_k + c Σ b_k, once
             terms = top_terms(body)
             return self._combine(sp.Add, [self._sum_one(t, var, lo, hi, split=False) for t in terms])
-        factors = sp.Mul.make_args(body)
+        factors = sp.Mul.make_args(_hoist_from_branches(body, var))
         nested = _nested_sums(factors, var)
         if nested:  # Σ_j (Σ_v a_cv b_vj) d_cj = Σ_vj a_cv b_vj d_cj: the pair's order is free again
             kept = [f for f in factors if f not in nested] + [n.function for n in nested]
@@ -474,6 +475,29 @@ def _group_by_indices(factors) -> list:
         small, host = pair
         groups[host] += groups.pop(small)
     return [sp.Mul(*fs) for fs in groups.values()]
+
+
+def _hoist_from_branches(body: sp.Expr, var) -> sp.Expr:
+    """``Σ_i where(c_i, k·a_i, k·b_i)`` -> ``k · Σ_i where(c_i, a_i, b_i)`` for factors ``k`` that
+    every branch has and that do not depend on ``i``: otherwise ``k_c`` (a softmax's ``y_c/S²``)
+    stays inside and the sum is taken over an (n, n) array (softmax(relu(x)) of 10⁵ elements
+    needed 75 GB)."""
+    out, changed = [], False
+    for f in sp.Mul.make_args(body):
+        if isinstance(f, sp.Piecewise) and len(f.args) >= 2 and all(p.expr != 0 for p in f.args):
+            parts = [Counter(sp.Mul.make_args(p.expr)) for p in f.args]
+            common = parts[0]
+            for c in parts[1:]:
+                common = common & c
+            common = Counter({k: v for k, v in common.items() if var not in k.free_symbols})
+            if common:
+                out.append(sp.Mul(*common.elements()))
+                out.append(sp.Piecewise(*[(sp.Mul(*(c - common).elements()), p.cond)
+                                          for c, p in zip(parts, f.args)]))
+                changed = True
+                continue
+        out.append(f)
+    return sp.Mul(*out) if changed else body
 
 
 def split_masks(expr: sp.Expr) -> sp.Expr:
