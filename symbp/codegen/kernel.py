@@ -129,6 +129,7 @@ class _Program:
         # temporaries numpy computes wider than the inputs' float32: counts of masks (int64),
         # constants selected by a mask (np.where(c, 1.5, 2.5), 2.5*mask: float64)
         self.wide_temps: set = set()
+        self.masks: set = set()
         self.all_stmts: list = []
         self.module, self.rename = module, rename
         self.constants = _python_scalar_names(module) | ({DOUT} if not module.out_dims else set())
@@ -156,7 +157,8 @@ class _Program:
         stmts, results = prepare_program(self.lowerer.program, self.printer.scalars)
         self.printer.booleans |= {st.target.name for st in stmts
                                   if isinstance(st, ir.Assign) and is_mask(st.expr)}
-        self.wide_temps = _wide_temps(stmts, self.printer.booleans, self.constants)
+        self.masks = set(self.printer.booleans)
+        self.wide_temps = _wide_temps(stmts, self.masks, self.constants)
         self.all_stmts = stmts
         first = depends_on(stmts, results[:split])
         second = depends_on(stmts, results[split:]) - first
@@ -189,7 +191,7 @@ class _Part:
         """The result reads a count (a sum of masks, int64), so it is cast to its input's dtype."""
         return bool(self.program.likes.get(name)) and name not in self.program.broadcast \
             and name not in self.program.cast \
-            and _kind(result, self.program.printer.booleans, self.program.constants,
+            and _kind(result, self.program.masks, self.program.constants,
                       self.program.wide_temps) == WIDE
 
     def _uses(self) -> Counter:
@@ -320,6 +322,9 @@ def _kind(e, booleans, constants, wide) -> str:
         return PY if kinds <= {PY} else MASK
     if isinstance(e, sp.Piecewise):
         kinds = {_kind(p.expr, booleans, constants, wide) for p in e.args}
+        if all(isinstance(p.expr, (sp.core.relational.Relational, sp.And, sp.Or, sp.Not))
+               or isinstance(p.expr, sp.Symbol) and p.expr.name in booleans for p in e.args):
+            return MASK  # np.where(c, a > b, a > d): a boolean array
         conds = {PY if p.cond.free_symbols <= {sp.Symbol(c, real=True) for c in constants} or
                  all(s.name in constants for s in p.cond.free_symbols) else MASK for p in e.args}
         if len(e.args) == 2 and e.args[1].cond is sp.true and {e.args[0].expr, e.args[1].expr} == {0, 1}:
@@ -347,6 +352,8 @@ def _wide_temps(stmts, booleans: set[str], constants: set[str]) -> set:
     for st in stmts:
         if isinstance(st, ir.ELEMENTWISE):
             k = _kind(st.expr, booleans, constants, wide)
+            if isinstance(st, ir.Assign) and k == MASK:
+                booleans.add(st.target.name)  # (x < y) kept in a temporary: a boolean array
             if k == WIDE or isinstance(st, ir.Reduce) and st.op == "sum" and k == MASK:
                 wide.add(st.target)
         elif isinstance(st, ir.View) and st.source in wide:

@@ -479,25 +479,46 @@ def _group_by_indices(factors) -> list:
 
 def _hoist_from_branches(body: sp.Expr, var) -> sp.Expr:
     """``Σ_i where(c_i, k·a_i, k·b_i)`` -> ``k · Σ_i where(c_i, a_i, b_i)`` for factors ``k`` that
-    every branch has and that do not depend on ``i``: otherwise ``k_c`` (a softmax's ``y_c/S²``)
-    stays inside and the sum is taken over an (n, n) array (softmax(relu(x)) of 10⁵ elements
-    needed 75 GB)."""
+    every branch has (nested ``where``s and 0 branches included) and that do not depend on ``i``:
+    otherwise ``k_c`` (a softmax's ``y_c/S²``) stays inside and the sum is taken over an (n, n)
+    array (softmax(relu(x)) of 10⁵ elements needed 75 GB)."""
     out, changed = [], False
     for f in sp.Mul.make_args(body):
-        if isinstance(f, sp.Piecewise) and len(f.args) >= 2 and all(p.expr != 0 for p in f.args):
-            parts = [Counter(sp.Mul.make_args(p.expr)) for p in f.args]
-            common = parts[0]
-            for c in parts[1:]:
-                common = common & c
-            common = Counter({k: v for k, v in common.items() if var not in k.free_symbols})
-            if common:
-                out.append(sp.Mul(*common.elements()))
-                out.append(sp.Piecewise(*[(sp.Mul(*(c - common).elements()), p.cond)
-                                          for c, p in zip(parts, f.args)]))
+        if isinstance(f, sp.Piecewise) and len(f.args) >= 2:
+            common = _common_factors(f)
+            common = Counter({k: v for k, v in (common or {}).items() if var not in k.free_symbols})
+            stripped = _strip_factors(f, common) if common else None
+            # a bare 0/1 mask left in the sum is not hoisted: Σ_p mask[p, c] was then reduced
+            # along the wrong axis (logsumexp(sqrt(maximum(-X, x / y)), axis=0)'s dx)
+            if common and not (isinstance(stripped, sp.Piecewise)
+                               and all(p.expr in (0, 1) for p in stripped.args)):
+                out += [sp.Mul(*common.elements()), stripped]
                 changed = True
                 continue
         out.append(f)
     return sp.Mul(*out) if changed else body
+
+
+def _common_factors(e) -> Counter | None:
+    """Factors of every nonzero branch of ``e`` (None for 0: it has them all)."""
+    if e == 0:
+        return None
+    if isinstance(e, sp.Piecewise):
+        common = None
+        for p in e.args:
+            c = _common_factors(p.expr)
+            if c is not None:
+                common = c if common is None else common & c
+        return common
+    return Counter(sp.Mul.make_args(e))
+
+
+def _strip_factors(e, common: Counter):
+    if e == 0:
+        return e
+    if isinstance(e, sp.Piecewise):
+        return sp.Piecewise(*[(_strip_factors(p.expr, common), p.cond) for p in e.args])
+    return sp.Mul(*(Counter(sp.Mul.make_args(e)) - common).elements())
 
 
 def split_masks(expr: sp.Expr) -> sp.Expr:
