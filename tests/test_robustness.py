@@ -350,3 +350,20 @@ def test_a_power_of_zero_is_an_expression_error(text):
     """0 ** z derived 0**z·log(0): symbp.load raised NonFiniteError (found by fuzzing)."""
     with pytest.raises(symbp.ExpressionError, match="a power of 0"):
         symbp.module("zero", text, shapes={"z": ("m",)})
+
+
+def test_an_exponential_of_a_sum_written_as_a_product_is_lowered():
+    """SymPy wrote exp(Σ_p V[i, p] W[p, j]) in a VJP's condition as Π_p exp(V[i, p] W[p, j]);
+    lowering had no node for it and symbp.load raised ValueError (found by fuzzing)."""
+    m = symbp.module("prod", "where(exp(V @ W) < where(x < y, 0, y), x, y)",
+                     shapes={"V": ("B", "m"), "W": ("m", "n"), "x": ("n",), "y": ("n",)})
+    d = symbp.derive(m)
+    assert symbp.verify(d, seed=0).ok
+    f = symbp.load(d)
+    rng = np.random.default_rng(4)
+    V, W, x, y = (rng.standard_normal(s) for s in [(2, 3), (3, 4), (4,), (4,)])
+    out, cache = f.forward(V, W, x, y)
+    dV, dW, dx, dy = f.backward(np.ones_like(out), cache)
+    mask = (x >= y) & (y > np.exp(V @ W))
+    np.testing.assert_allclose(dx, mask.sum(axis=0))
+    np.testing.assert_allclose(dy, (~mask).sum(axis=0))

@@ -351,6 +351,15 @@ def distribute_masks(expr: sp.Expr) -> sp.Expr:
     return expr.replace(has_mask_sum, sp.expand_mul)
 
 
+def exp_of_sums(expr: sp.Expr) -> sp.Expr:
+    """``Product(exp(a_p), p)`` -> ``exp(Sum(a_p, p))``: SymPy sometimes writes an exponential of a
+    sum as a product of exponentials (a condition of where(exp(V @ W) < …, …)), which the array
+    program has no node for (the product's index leaked: ValueError at load)."""
+    return expr.replace(lambda e: isinstance(e, sp.Product) and isinstance(e.function, sp.exp),
+                        lambda e: sp.exp(sp.Sum(e.function.args[0], *e.limits)))
+
+
 def stabilize(expr: sp.Expr, bases) -> sp.Expr:
+    expr = exp_of_sums(expr)
     shifted = shift_computed_exponents(shift_logsumexp(undefined_branches(expr), bases))
     return distribute_masks(guard_branches(stable_elementwise(shifted)))
