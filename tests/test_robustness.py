@@ -367,3 +367,16 @@ def test_an_exponential_of_a_sum_written_as_a_product_is_lowered():
     mask = (x >= y) & (y > np.exp(V @ W))
     np.testing.assert_allclose(dx, mask.sum(axis=0))
     np.testing.assert_allclose(dy, (~mask).sum(axis=0))
+
+
+def test_a_negated_mask_product_keeps_float32():
+    """relu(-relu(x)) printed -1*_c1*x*(_c0): -1*mask is an int64 array, so float32 x gave a
+    float64 forward and backward (found by fuzzing)."""
+    d = symbp.derive(symbp.elementwise("negrelu", "relu(-(relu(x)))"))
+    assert symbp.verify(d, seed=0).ok
+    f = symbp.load(d)
+    x = np.array([-1.5, 0.0, 2.0], dtype=np.float32)
+    out, cache = f.forward(x)
+    dx, = f.backward(np.ones_like(out), cache)
+    assert out.dtype == dx.dtype == np.float32
+    np.testing.assert_array_equal(out, [0, 0, 0])

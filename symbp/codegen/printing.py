@@ -80,6 +80,9 @@ class ArrayPrinter(NumPyPrinter):
         """Scalar factors first and together: ``(dout/B)*a`` costs one pass over ``a``, not two.
         A negated product holding a mask is ``-1*…`` (numpy has no boolean negative)."""
         if _negative(expr) and any(self._boolean(f) for f in expr.args):
+            if any(not self._boolean(f) and not f.is_Number for f in (-expr).args):
+                # -(mask*x), not -1*mask*x: -1*mask is int64, which widens float32 x
+                return "-(" + self._print(-expr) + ")"
             return "-1*" + self._print(-expr)
         scalars = [f for f in expr.args if self._is_scalar(f)]
         arrays = [f for f in expr.args if not self._is_scalar(f)]
