@@ -225,6 +225,9 @@ class _Builder:
         """Before SymPy evaluates ``base ** exponent``: no huge exponent, no complex power."""
         if exponent.is_number and abs(exponent.evalf(20)) > MAX_EXPONENT:
             self.error(node, f"exponent of '{_source(node)}' is too large (at most {MAX_EXPONENT})")
+        if base.is_number and base.is_zero and not exponent.is_number:
+            self.error(node, f"'{_source(node)}': a power of 0 is 0, 1 or infinite by its exponent's "
+                             "sign and has no derivative in it")
         if base.is_number and base.is_negative and not exponent.is_integer:
             self.error(node, f"'{_source(node)}': a negative number to a non-integer power is complex")
         if base.is_number and exponent.is_number and base != 0:

@@ -224,3 +224,159 @@ def test_masks_subtracted_from_masks_are_counted_as_integers(text):
                 "where(x > 0, 1, 0) - where(x > 1, 1, 0) - where(x > 2, 1, 0)": ([0, 1, 0, -1], [0, 0, 0, 0])}
     np.testing.assert_allclose(out, expected[text][0])
     np.testing.assert_allclose(dx, expected[text][1])
+
+
+@pytest.mark.parametrize("text, shapes, params", [
+    ("x * softplus(alpha)", {"x": ("n",)}, {"alpha": 0.7}),
+    ("minimum(mean(softmax(y)), maximum(tanh(alpha), 0))", {"y": ("n",)}, {"alpha": 0.7}),
+    ("log(1 + where(2 >= alpha, alpha, 0.5)**2) + sum(x)", {"x": ("n",)}, {"alpha": 0.7}),
+    ("logsumexp(log_softmax(z), axis=-1)", {"z": ("m",)}, {}),
+    ("sum(softmax(X), axis=-1)", {"X": ("B", "n")}, {}),
+    ("logsumexp(log_softmax(X), axis=-1)", {"X": ("B", "n")}, {}),
+    ("sum(softmax(X), axis=-1) + sum(x)", {"X": ("B", "n"), "x": ("n",)}, {}),
+])
+def test_float32_in_float32_out_and_the_output_shape_when_parameters_or_cancelling_sums_remain(
+        text, shapes, params):
+    """A numpy function of parameters only (np.tanh(alpha)) is a float64 numpy scalar that
+    widened float32 arrays; a forward that cancels to a number once lowered (Σ softmax = 1) was
+    the Python int 1, or a scalar, or X's shape instead of (B,) (found by fuzzing)."""
+    d = symbp.derive(symbp.module("p", text, shapes=shapes, params=params))
+    assert symbp.verify(d, seed=0).ok
+    f = symbp.load(d)
+    sizes = {"B": 2, "n": 4, "m": 3}
+    rng = np.random.default_rng(0)
+    args = [rng.standard_normal([sizes[s] for s in dims]).astype(np.float32) for dims in shapes.values()]
+    out, cache = f.forward(*args)
+    out = np.asarray(out)
+    assert out.dtype == np.float32 and out.shape == tuple(sizes[s] for s in d.module.out_dims), (out.dtype, out.shape)
+    grads = f.backward(np.ones_like(out), cache)
+    for a, g in zip(args, grads):
+        assert g.dtype == np.float32 and g.shape == a.shape
+
+
+@pytest.mark.parametrize("text, shapes", [
+    ("sum(where(W > 0, 1, 0), axis=0) * x", {"W": ("m", "n"), "x": ("n",)}),
+    ("sum(minimum(where(W >= y, y, W), where(x >= W, 0.1, y)) + abs(W), axis=0)",
+     {"x": ("n",), "y": ("n",), "W": ("m", "n")}),
+])
+def test_a_count_of_masks_keeps_float32(text, shapes):
+    """A sum of masks is an int64 array in numpy, and int64 times float32 is float64: the
+    forward (count · x) and the backward (dy = count · dout) came out float64 (found by fuzzing)."""
+    d = symbp.derive(symbp.module("count", text, shapes=shapes))
+    assert symbp.verify(d, seed=0).ok
+    f = symbp.load(d)
+    sizes = {"n": 4, "m": 3}
+    rng = np.random.default_rng(1)
+    args = [rng.standard_normal([sizes[s] for s in dims]).astype(np.float32) for dims in shapes.values()]
+    out, cache = f.forward(*args)
+    assert out.dtype == np.float32
+    grads = f.backward(np.ones_like(out), cache)
+    assert [g.dtype for g in grads] == [np.float32] * len(args)
+    out64, cache64 = f.forward(*[a.astype(np.float64) for a in args])
+    for g, g64 in zip(grads, f.backward(np.ones_like(out64), cache64)):
+        np.testing.assert_allclose(g, g64, rtol=1e-6)
+
+
+@pytest.mark.parametrize("text, shapes, params", [
+    ("where(x > 0, 1.5, 2.5) + y", {"x": ("n",), "y": ("n",)}, {}),
+    ("where(x > 0, x, 0.01 * x) * y", {"x": ("n",), "y": ("n",)}, {}),
+    ("where(x > 0, 2.5, 0) + tanh(x) * where(x > 1, 0.5, 1) + y", {"x": ("n",), "y": ("n",)}, {}),
+    ("minimum(einsum('i,i->', y, x) / 5, tanh(where(alpha >= 1.5, 1, 0)))", {"x": ("n",), "y": ("n",)},
+     {"alpha": 0.7}),
+    ("where(0.001 > 3 * (x @ y), erf(2) + 1, tanh(1))", {"x": ("n",), "y": ("n",)}, {}),
+    ("-sqrt(minimum(abs(y), maximum(y, x)))", {"x": ("n",), "y": ("n",)}, {}),  # 0.5*(x < y) kept as _c1
+])
+def test_constants_picked_by_a_mask_keep_float32(text, shapes, params):
+    """np.where(c, 1.5, 2.5), 2.5*mask and (0.2*dout)*mask0d are float64 in numpy whatever the
+    inputs: the forward or backward of float32 inputs came out float64 (found by fuzzing)."""
+    d = symbp.derive(symbp.module("picked", text.replace("'", '"'), shapes=shapes, params=params))
+    assert symbp.verify(d, seed=0).ok
+    f = symbp.load(d)
+    rng = np.random.default_rng(2)
+    args = [rng.standard_normal(4).astype(np.float32) for _ in shapes]
+    with np.errstate(invalid="ignore"):
+        out, cache = f.forward(*args)
+        grads = f.backward(np.ones_like(out), cache)
+    assert np.asarray(out).dtype == np.float32
+    assert [g.dtype for g in grads] == [np.float32] * len(args)
+
+
+@pytest.mark.parametrize("text, shapes", [
+    ("softmax(relu(x))", {"x": ("n",)}),
+    ("log(sum(softmax(relu(z), axis=0), axis=0))", {"z": ("m",)}),
+    ("sum(y, axis=-1, keepdims=True) * softmax(minimum(x + y, maximum(x, y)))", {"x": ("n",), "y": ("n",)}),
+    ('tanh(maximum(einsum("i,i->", x, y) + softplus(y), 0.5 + relu(x)))', {"x": ("n",), "y": ("n",)}),  # nested
+])
+def test_a_softmax_of_branches_has_a_backward_linear_in_memory(text, shapes):
+    """Σ_i where(c_i, k_c·a_i, k_c·b_i): the factor k_c common to both branches stayed inside the
+    sum, which was taken over an (n, n) array — verify's directional check at 10⁵ elements raised
+    MemoryError (75 GB), a false alarm (found by fuzzing)."""
+    d = symbp.derive(symbp.module("sb", text, shapes=shapes))
+    assert symbp.verify(d, seed=0).ok
+    f = symbp.load(d)
+    rng = np.random.default_rng(3)
+    n = 20000  # an (n, n) temporary would be 3.2 GB
+    args = [rng.standard_normal(n) for _ in shapes]
+    import tracemalloc
+    tracemalloc.start()
+    out, cache = f.forward(*args)
+    f.backward(np.ones_like(out), cache)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 50 * 8 * n, peak
+
+
+@pytest.mark.parametrize("text", ["sum(sqrt(maximum(-X, x)), axis=0)",
+                                  "logsumexp(sqrt(maximum(-X, x / y)), axis=0)"])
+def test_a_root_in_a_branch_not_taken_is_not_nan(text):
+    """d sqrt(max(-X, x)) / dX is sqrt(-X)/(2X) times the mask of -X > x: numpy evaluates
+    sqrt(-X) where X > 0 too, and NaN·0 is NaN — the backward was NaN inside the domain and
+    verify failed (found by fuzzing). The root's argument is guarded like a denominator."""
+    shapes = {"X": ("B", "n"), "x": ("n",), "y": ("n",)}
+    shapes = {k: v for k, v in shapes.items() if k in text}
+    d = symbp.derive(symbp.module("root", text, shapes=shapes))
+    assert symbp.verify(d, seed=0).ok
+    f = symbp.load(d)
+    X = np.array([[-1.0, 2.0, 0.5], [3.0, -2.0, -0.25]])
+    args = {"X": X, "x": np.array([0.5, 0.25, 0.1]), "y": np.array([1.0, 2.0, 0.5])}
+    out, cache = f.forward(*[args[k] for k in shapes])
+    assert np.all(np.isfinite(out))
+    grads = f.backward(np.ones_like(out), cache)
+    assert all(np.all(np.isfinite(g)) for g in grads)
+
+
+@pytest.mark.parametrize("text", ["0 ** z", "0.0 ** (z + 1)", "(1 - 1) ** z"])
+def test_a_power_of_zero_is_an_expression_error(text):
+    """0 ** z derived 0**z·log(0): symbp.load raised NonFiniteError (found by fuzzing)."""
+    with pytest.raises(symbp.ExpressionError, match="a power of 0"):
+        symbp.module("zero", text, shapes={"z": ("m",)})
+
+
+def test_an_exponential_of_a_sum_written_as_a_product_is_lowered():
+    """SymPy wrote exp(Σ_p V[i, p] W[p, j]) in a VJP's condition as Π_p exp(V[i, p] W[p, j]);
+    lowering had no node for it and symbp.load raised ValueError (found by fuzzing)."""
+    m = symbp.module("prod", "where(exp(V @ W) < where(x < y, 0, y), x, y)",
+                     shapes={"V": ("B", "m"), "W": ("m", "n"), "x": ("n",), "y": ("n",)})
+    d = symbp.derive(m)
+    assert symbp.verify(d, seed=0).ok
+    f = symbp.load(d)
+    rng = np.random.default_rng(4)
+    V, W, x, y = (rng.standard_normal(s) for s in [(2, 3), (3, 4), (4,), (4,)])
+    out, cache = f.forward(V, W, x, y)
+    dV, dW, dx, dy = f.backward(np.ones_like(out), cache)
+    mask = (x >= y) & (y > np.exp(V @ W))
+    np.testing.assert_allclose(dx, mask.sum(axis=0))
+    np.testing.assert_allclose(dy, (~mask).sum(axis=0))
+
+
+def test_a_negated_mask_product_keeps_float32():
+    """relu(-relu(x)) printed -1*_c1*x*(_c0): -1*mask is an int64 array, so float32 x gave a
+    float64 forward and backward (found by fuzzing)."""
+    d = symbp.derive(symbp.elementwise("negrelu", "relu(-(relu(x)))"))
+    assert symbp.verify(d, seed=0).ok
+    f = symbp.load(d)
+    x = np.array([-1.5, 0.0, 2.0], dtype=np.float32)
+    out, cache = f.forward(x)
+    dx, = f.backward(np.ones_like(out), cache)
+    assert out.dtype == dx.dtype == np.float32
+    np.testing.assert_array_equal(out, [0, 0, 0])

@@ -116,11 +116,23 @@ class _Program:
     def __init__(self, module: Module, arrays: dict, rename: dict):
         flat = {size(t.dims[0]) for t in module.inputs} if module.elementwise else set()
         self.lowerer = Lowerer(arrays, flat_sizes=flat, prefix="_t")
-        self.printer = ProgramPrinter(rename, scalars=_scalar_names(module, arrays))
+        self.printer = ProgramPrinter(rename, scalars=_scalar_names(module, arrays),
+                                      python_scalars=_python_scalar_names(module))
         self.names: list[str] = []
         self.ranks: list[int] = []
         self.broadcast: dict[str, str] = {}
         self.cast: dict[str, str] = {}  # integer-valued results (sums of masks): in ``like``'s dtype
+        # a broadcast result's shape, where it is not its ``like``'s: a module's output, (B,) for
+        # sum(softmax(X), axis=-1) of X (B, n)
+        self.shapes: dict[str, tuple[str, ...]] = {}
+        self.likes: dict[str, str | None] = {}
+        # temporaries numpy computes wider than the inputs' float32: counts of masks (int64),
+        # constants selected by a mask (np.where(c, 1.5, 2.5), 2.5*mask: float64)
+        self.wide_temps: set = set()
+        self.masks: set = set()
+        self.all_stmts: list = []
+        self.module, self.rename = module, rename
+        self.constants = _python_scalar_names(module) | ({DOUT} if not module.out_dims else set())
 
     def add(self, name: str, expr: sp.Expr, target: tuple, sizes: dict, like: str | None = None):
         self.lowerer.bind_sizes(sizes)
@@ -130,9 +142,13 @@ class _Program:
         elif like and _integer_valued(expr):
             self.cast[name] = like
         result = self.lowerer.lower(expr, target, broadcast=bool(missing))  # unused axes: size 1
-        if result == 0 and target:  # cancelled to zero once lowered (Σ e/Σ e - 1)
+        if like and (result == 0 and target or self.lowerer.uncovered  # cancelled once lowered (Σ e/Σ e - 1)
+                     or all(s.name in self.constants for s in result.free_symbols)):  # no array: a number
             self.broadcast[name] = like
+        if name in self.broadcast and name == OUT and not self.module.elementwise:
+            self.shapes[name] = tuple(self.rename.get(d, d) for d in self.module.out_dims)
         self.names.append(name)
+        self.likes[name] = like
         self.ranks.append(0 if name in self.broadcast else len(target))
 
     def parts(self, split: int) -> tuple["_Part", "_Part", list[str]]:
@@ -141,6 +157,9 @@ class _Program:
         stmts, results = prepare_program(self.lowerer.program, self.printer.scalars)
         self.printer.booleans |= {st.target.name for st in stmts
                                   if isinstance(st, ir.Assign) and is_mask(st.expr)}
+        self.masks = set(self.printer.booleans)
+        self.wide_temps = _wide_temps(stmts, self.masks, self.constants)
+        self.all_stmts = stmts
         first = depends_on(stmts, results[:split])
         second = depends_on(stmts, results[split:]) - first
         b = _Part(self, [s for s in stmts if s.target in second], self.names[split:], results[split:])
@@ -164,7 +183,16 @@ class _Part:
         names = {x.name for s in self.stmts for x in s.deps()}
         names |= {x.name for r in self.results for x in r.free_symbols}
         names |= {self.program.broadcast[n] for n in self.result_names if n in self.program.broadcast}
+        names |= {d for n in self.result_names for d in self.program.shapes.get(n, ())}
+        names |= {self.program.likes[n] for n, r in zip(self.result_names, self.results) if self._counts(n, r)}
         return names
+
+    def _counts(self, name: str, result) -> bool:
+        """The result reads a count (a sum of masks, int64), so it is cast to its input's dtype."""
+        return bool(self.program.likes.get(name)) and name not in self.program.broadcast \
+            and name not in self.program.cast \
+            and _kind(result, self.program.masks, self.program.constants,
+                      self.program.wide_temps) == WIDE
 
     def _uses(self) -> Counter:
         """How many times each symbol is read by the statements and the results."""
@@ -238,9 +266,15 @@ class _Part:
             like = self.program.broadcast.get(name)
             value = code[by_result[k]] if k in by_result else p._print(r)
             if like:
-                value = f"np.broadcast_to({value}, np.shape({like})).astype(np.result_type({like}))"
+                shape = self.program.shapes.get(name)
+                shape = f"np.shape({like})" if shape is None else \
+                    "(" + ", ".join(shape) + ("," if len(shape) == 1 else "") + ")"
+                value = f"np.broadcast_to({value}, {shape}).astype(np.result_type({like}))"
             elif name in self.program.cast:
                 value = f"np.asarray({value}, dtype=np.result_type({self.program.cast[name]}))"
+            elif self._counts(name, r):
+                # a count (a sum of masks: int64) times a float32 array is float64 in numpy
+                value = f"np.asarray({value}, dtype=np.result_type({self.program.likes[name]}))"
             body = [f"{name} = {value}"] + ([f"{name} += {tails[k]}"] if k in tails else [])
             if needs is None:
                 lines += body
@@ -268,11 +302,77 @@ def _integer_valued(e: sp.Expr) -> bool:
     return False
 
 
+PY, MASK, WIDE, TYPED = "python", "mask", "wide", "typed"
+
+
+def _kind(e, booleans, constants, wide) -> str:
+    """What numpy makes of ``e`` with float32 inputs: a Python number (weak), a boolean mask, an
+    array WIDER than float32 (an int64 count, a float64 constant picked by a mask) or an array
+    of the inputs' dtype."""
+    if e.is_Number or isinstance(e, (sp.logic.boolalg.BooleanTrue, sp.logic.boolalg.BooleanFalse)):
+        return PY
+    if isinstance(e, sp.Symbol):
+        if e.name in constants:
+            return PY
+        if e.name in booleans:
+            return MASK
+        return WIDE if e in wide else TYPED
+    if isinstance(e, (sp.core.relational.Relational, sp.And, sp.Or, sp.Not)):
+        kinds = {_kind(a, booleans, constants, wide) for a in e.args}
+        return PY if kinds <= {PY} else MASK
+    if isinstance(e, sp.Piecewise):
+        kinds = {_kind(p.expr, booleans, constants, wide) for p in e.args}
+        if all(isinstance(p.expr, (sp.core.relational.Relational, sp.And, sp.Or, sp.Not))
+               or isinstance(p.expr, sp.Symbol) and p.expr.name in booleans for p in e.args):
+            return MASK  # np.where(c, a > b, a > d): a boolean array
+        conds = {PY if p.cond.free_symbols <= {sp.Symbol(c, real=True) for c in constants} or
+                 all(s.name in constants for s in p.cond.free_symbols) else MASK for p in e.args}
+        if len(e.args) == 2 and e.args[1].cond is sp.true and {e.args[0].expr, e.args[1].expr} == {0, 1}:
+            return PY if conds <= {PY} else MASK  # printed (c) or ~(c)
+        if WIDE in kinds:
+            return WIDE
+        if TYPED in kinds:
+            return TYPED
+        return PY if conds <= {PY} and kinds <= {PY} else WIDE
+    kinds = {_kind(a, booleans, constants, wide) for a in e.args}
+    if WIDE in kinds:
+        return WIDE
+    if TYPED in kinds:
+        return TYPED
+    if kinds <= {PY}:
+        return PY
+    if isinstance(e, sp.Mul) and kinds == {MASK}:
+        return MASK
+    return WIDE  # 2.5*mask, 1 - mask, exp(mask): int64 or float64
+
+
+def _wide_temps(stmts, booleans: set[str], constants: set[str]) -> set:
+    """Targets numpy computes wider than the inputs' float32 (see :func:`_kind`)."""
+    wide: set = set()
+    for st in stmts:
+        if isinstance(st, ir.ELEMENTWISE):
+            k = _kind(st.expr, booleans, constants, wide)
+            if isinstance(st, ir.Assign) and k == MASK:
+                booleans.add(st.target.name)  # (x < y) kept in a temporary: a boolean array
+            if k == WIDE or isinstance(st, ir.Reduce) and st.op == "sum" and k == MASK:
+                wide.add(st.target)
+        elif isinstance(st, ir.View) and st.source in wide:
+            wide.add(st.target)
+        elif isinstance(st, ir.Contract) and {st.left, st.right} & wide:
+            wide.add(st.target)
+    return wide
+
+
 def _scalar_names(module: Module, arrays: dict) -> set[str]:
     """Names that hold Python scalars at run time (parameters, sizes, a scalar ``dout``)."""
     names = {p.name for p in module.params} | {d for t in module.inputs for d in t.dims}
     names |= {spec.name for spec in arrays.values() if spec.kind == "scalar"}
     return names
+
+
+def _python_scalar_names(module: Module) -> set[str]:
+    """Names that are Python numbers at run time: parameters and sizes."""
+    return {p.name for p in module.params} | {d for t in module.inputs for d in t.dims}
 
 
 def _rename(module: Module) -> dict[str, str]:

@@ -45,10 +45,14 @@ HELPERS = {"_sigmoid": SIGMOID_HELPER}  # numpy helpers printed code may call, s
 class ArrayPrinter(NumPyPrinter):
     """Prints elementwise SymPy expressions over array symbols as numpy (``np.`` prefix)."""
 
-    def __init__(self, rename: dict | None = None, scalars=()):
+    def __init__(self, rename: dict | None = None, scalars=(), python_scalars=None):
         super().__init__({"fully_qualified_modules": True, "allow_unknown_functions": False})
         self.rename = rename or {}
         self.scalars = set(scalars)
+        # names that are Python numbers at run time (parameters, sizes): a numpy function of
+        # them only is a float64 numpy scalar, which widens float32 arrays (NEP 50), so it is
+        # printed as float(...); None: no such wrapping
+        self.python_scalars = None if python_scalars is None else set(python_scalars)
         self.inplace = True
         self.helpers_used: set[str] = set()
         self.booleans: set[str] = set()  # temporaries that hold a mask (numpy booleans)
@@ -64,10 +68,21 @@ class ArrayPrinter(NumPyPrinter):
     def _is_scalar(self, expr) -> bool:
         return all(s.name in self.scalars for s in expr.free_symbols)
 
+    def _print(self, expr, **kwargs):
+        text = super()._print(expr, **kwargs)
+        if (self.python_scalars is not None and isinstance(expr, sp.Function)
+                and all(s.name in self.python_scalars for s in expr.free_symbols)
+                and not _is_python_number(text)):
+            return f"float({text})"  # np.tanh(alpha): a float64 numpy scalar; float32 stays float32
+        return text
+
     def _print_Mul(self, expr):
         """Scalar factors first and together: ``(dout/B)*a`` costs one pass over ``a``, not two.
         A negated product holding a mask is ``-1*…`` (numpy has no boolean negative)."""
         if _negative(expr) and any(self._boolean(f) for f in expr.args):
+            if any(not self._boolean(f) and not f.is_Number for f in (-expr).args):
+                # -(mask*x), not -1*mask*x: -1*mask is int64, which widens float32 x
+                return "-(" + self._print(-expr) + ")"
             return "-1*" + self._print(-expr)
         scalars = [f for f in expr.args if self._is_scalar(f)]
         arrays = [f for f in expr.args if not self._is_scalar(f)]
@@ -207,6 +222,14 @@ NUMPY_CALLS = {
 for _name, _template in NUMPY_CALLS.items():
     setattr(ArrayPrinter, f"_print_{_name}",
             lambda self, expr, t=_template: t.format(*[self._print(a) for a in expr.args]))
+
+def _is_python_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
 
 def _negative(term) -> bool:
     return term.could_extract_minus_sign() if not term.is_Number else term < 0

@@ -314,7 +314,8 @@ def undefined_branches(expr: sp.Expr) -> sp.Expr:
 
 def guard_branches(expr: sp.Expr) -> sp.Expr:
     """``Piecewise((k/u, c), …)`` -> ``Piecewise((k/Guard(c, u), c), …)``: numpy evaluates every
-    branch, so a denominator is replaced by 1 where its branch is not taken (no 1/0, same value)."""
+    branch, so a denominator, a root's or a log's argument is replaced by 1 where its branch is
+    not taken (no 1/0, no sqrt(-1): NaN·0 is NaN; same value where taken)."""
     def guard(pw):
         pairs = []
         for p in pw.args:
@@ -322,9 +323,14 @@ def guard_branches(expr: sp.Expr) -> sp.Expr:
                 pairs.append((p.expr, p.cond))
                 continue
             safe = p.expr.replace(
-                lambda e: isinstance(e, sp.Pow) and e.exp.is_negative and e.base.has(sp.Indexed)
-                and not e.base.is_positive,
+                lambda e: isinstance(e, sp.Pow) and (e.exp.is_negative or not e.exp.is_integer)
+                and e.base.has(sp.Indexed) and not e.base.is_positive
+                and not (e.exp.is_nonnegative and e.base.is_nonnegative),
                 lambda e, c=p.cond: sp.Pow(Guard(c, e.base), e.exp))
+            # sqrt(-X) or log(u) where the branch is not taken is NaN, and NaN·0 is NaN
+            safe = safe.replace(
+                lambda e: isinstance(e, sp.log) and e.args[0].has(sp.Indexed) and not e.args[0].is_positive,
+                lambda e, c=p.cond: sp.log(Guard(c, e.args[0])))
             pairs.append((safe, p.cond))
         return sp.Piecewise(*pairs)
     return expr.replace(lambda e: isinstance(e, sp.Piecewise), guard)
@@ -345,6 +351,15 @@ def distribute_masks(expr: sp.Expr) -> sp.Expr:
     return expr.replace(has_mask_sum, sp.expand_mul)
 
 
+def exp_of_sums(expr: sp.Expr) -> sp.Expr:
+    """``Product(exp(a_p), p)`` -> ``exp(Sum(a_p, p))``: SymPy sometimes writes an exponential of a
+    sum as a product of exponentials (a condition of where(exp(V @ W) < …, …)), which the array
+    program has no node for (the product's index leaked: ValueError at load)."""
+    return expr.replace(lambda e: isinstance(e, sp.Product) and isinstance(e.function, sp.exp),
+                        lambda e: sp.exp(sp.Sum(e.function.args[0], *e.limits)))
+
+
 def stabilize(expr: sp.Expr, bases) -> sp.Expr:
+    expr = exp_of_sums(expr)
     shifted = shift_computed_exponents(shift_logsumexp(undefined_branches(expr), bases))
     return distribute_masks(guard_branches(stable_elementwise(shifted)))

@@ -14,6 +14,7 @@ axes. Leaves are right-aligned to ``labels`` as numpy broadcasting aligns them.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 import math
 from dataclasses import dataclass, field
 
@@ -73,6 +74,7 @@ class Lowerer:
         self._count = 0
         self._prefix = prefix
         self.order: list = []
+        self.uncovered: list = []
 
     # -- statements ---------------------------------------------------------------------------
     def _emit(self, node: type[ir.Node], layout: tuple, **operands) -> sp.Symbol:
@@ -98,6 +100,10 @@ class Lowerer:
         missing = [t for t in target if t not in labels]
         if missing and not broadcast and e != 0:  # 0: terms that cancelled once lowered
             raise LoweringError(f"result does not depend on index {missing[0]}")
+        # axes of target that no array left in the result carries (Σ_j e_j/Σ_k e_k cancelled
+        # to 1 once lowered): the caller broadcasts the result to its shape
+        kept = set().union(*(leaves[s] for s in e.free_symbols if s in leaves))
+        self.uncovered = [t for t in target if t not in kept]
         e, _ = self._align(e, labels, leaves, tuple(target))
         self.program.results.append(e)
         return e
@@ -279,7 +285,7 @@ class Lowerer:
         if split and self._pull_apart(body, var):  # Σ (a_k + c·b_k) = Σ a_k + c Σ b_k, once
             terms = top_terms(body)
             return self._combine(sp.Add, [self._sum_one(t, var, lo, hi, split=False) for t in terms])
-        factors = sp.Mul.make_args(body)
+        factors = sp.Mul.make_args(_hoist_from_branches(body, var))
         nested = _nested_sums(factors, var)
         if nested:  # Σ_j (Σ_v a_cv b_vj) d_cj = Σ_vj a_cv b_vj d_cj: the pair's order is free again
             kept = [f for f in factors if f not in nested] + [n.function for n in nested]
@@ -469,6 +475,50 @@ def _group_by_indices(factors) -> list:
         small, host = pair
         groups[host] += groups.pop(small)
     return [sp.Mul(*fs) for fs in groups.values()]
+
+
+def _hoist_from_branches(body: sp.Expr, var) -> sp.Expr:
+    """``Σ_i where(c_i, k·a_i, k·b_i)`` -> ``k · Σ_i where(c_i, a_i, b_i)`` for factors ``k`` that
+    every branch has (nested ``where``s and 0 branches included) and that do not depend on ``i``:
+    otherwise ``k_c`` (a softmax's ``y_c/S²``) stays inside and the sum is taken over an (n, n)
+    array (softmax(relu(x)) of 10⁵ elements needed 75 GB)."""
+    out, changed = [], False
+    for f in sp.Mul.make_args(body):
+        if isinstance(f, sp.Piecewise) and len(f.args) >= 2:
+            common = _common_factors(f)
+            common = Counter({k: v for k, v in (common or {}).items() if var not in k.free_symbols})
+            stripped = _strip_factors(f, common) if common else None
+            # a bare 0/1 mask left in the sum is not hoisted: Σ_p mask[p, c] was then reduced
+            # along the wrong axis (logsumexp(sqrt(maximum(-X, x / y)), axis=0)'s dx)
+            if common and not (isinstance(stripped, sp.Piecewise)
+                               and all(p.expr in (0, 1) for p in stripped.args)):
+                out += [sp.Mul(*common.elements()), stripped]
+                changed = True
+                continue
+        out.append(f)
+    return sp.Mul(*out) if changed else body
+
+
+def _common_factors(e) -> Counter | None:
+    """Factors of every nonzero branch of ``e`` (None for 0: it has them all)."""
+    if e == 0:
+        return None
+    if isinstance(e, sp.Piecewise):
+        common = None
+        for p in e.args:
+            c = _common_factors(p.expr)
+            if c is not None:
+                common = c if common is None else common & c
+        return common
+    return Counter(sp.Mul.make_args(e))
+
+
+def _strip_factors(e, common: Counter):
+    if e == 0:
+        return e
+    if isinstance(e, sp.Piecewise):
+        return sp.Piecewise(*[(_strip_factors(p.expr, common), p.cond) for p in e.args])
+    return sp.Mul(*(Counter(sp.Mul.make_args(e)) - common).elements())
 
 
 def split_masks(expr: sp.Expr) -> sp.Expr:
