@@ -17,6 +17,7 @@ from ..derive import Derivation
 from ..derive.index import in_range
 from ..names import OUTPUT, UPSTREAM
 from .compiled import compile_source, run_source
+from .dtypes import WIDE, kind_of, wide_temps
 from .printing import ArrayPrinter, ProgramPrinter, prepare_program
 from ..spec import Module, size
 from ..lower import ir
@@ -158,7 +159,7 @@ class _Program:
         self.printer.booleans |= {st.target.name for st in stmts
                                   if isinstance(st, ir.Assign) and is_mask(st.expr)}
         self.masks = set(self.printer.booleans)
-        self.wide_temps = _wide_temps(stmts, self.masks, self.constants)
+        self.wide_temps = wide_temps(stmts, self.masks, self.constants)
         self.all_stmts = stmts
         first = depends_on(stmts, results[:split])
         second = depends_on(stmts, results[split:]) - first
@@ -191,7 +192,7 @@ class _Part:
         """The result reads a count (a sum of masks, int64), so it is cast to its input's dtype."""
         return bool(self.program.likes.get(name)) and name not in self.program.broadcast \
             and name not in self.program.cast \
-            and _kind(result, self.program.masks, self.program.constants,
+            and kind_of(result, self.program.masks, self.program.constants,
                       self.program.wide_temps) == WIDE
 
     def _uses(self) -> Counter:
@@ -300,67 +301,6 @@ def _integer_valued(e: sp.Expr) -> bool:
     if isinstance(e, sp.Sum):
         return _integer_valued(e.function)
     return False
-
-
-PY, MASK, WIDE, TYPED = "python", "mask", "wide", "typed"
-
-
-def _kind(e, booleans, constants, wide) -> str:
-    """What numpy makes of ``e`` with float32 inputs: a Python number (weak), a boolean mask, an
-    array WIDER than float32 (an int64 count, a float64 constant picked by a mask) or an array
-    of the inputs' dtype."""
-    if e.is_Number or isinstance(e, (sp.logic.boolalg.BooleanTrue, sp.logic.boolalg.BooleanFalse)):
-        return PY
-    if isinstance(e, sp.Symbol):
-        if e.name in constants:
-            return PY
-        if e.name in booleans:
-            return MASK
-        return WIDE if e in wide else TYPED
-    if isinstance(e, (sp.core.relational.Relational, sp.And, sp.Or, sp.Not)):
-        kinds = {_kind(a, booleans, constants, wide) for a in e.args}
-        return PY if kinds <= {PY} else MASK
-    if isinstance(e, sp.Piecewise):
-        kinds = {_kind(p.expr, booleans, constants, wide) for p in e.args}
-        if all(isinstance(p.expr, (sp.core.relational.Relational, sp.And, sp.Or, sp.Not))
-               or isinstance(p.expr, sp.Symbol) and p.expr.name in booleans for p in e.args):
-            return MASK  # np.where(c, a > b, a > d): a boolean array
-        conds = {PY if p.cond.free_symbols <= {sp.Symbol(c, real=True) for c in constants} or
-                 all(s.name in constants for s in p.cond.free_symbols) else MASK for p in e.args}
-        if len(e.args) == 2 and e.args[1].cond is sp.true and {e.args[0].expr, e.args[1].expr} == {0, 1}:
-            return PY if conds <= {PY} else MASK  # printed (c) or ~(c)
-        if WIDE in kinds:
-            return WIDE
-        if TYPED in kinds:
-            return TYPED
-        return PY if conds <= {PY} and kinds <= {PY} else WIDE
-    kinds = {_kind(a, booleans, constants, wide) for a in e.args}
-    if WIDE in kinds:
-        return WIDE
-    if TYPED in kinds:
-        return TYPED
-    if kinds <= {PY}:
-        return PY
-    if isinstance(e, sp.Mul) and kinds == {MASK}:
-        return MASK
-    return WIDE  # 2.5*mask, 1 - mask, exp(mask): int64 or float64
-
-
-def _wide_temps(stmts, booleans: set[str], constants: set[str]) -> set:
-    """Targets numpy computes wider than the inputs' float32 (see :func:`_kind`)."""
-    wide: set = set()
-    for st in stmts:
-        if isinstance(st, ir.ELEMENTWISE):
-            k = _kind(st.expr, booleans, constants, wide)
-            if isinstance(st, ir.Assign) and k == MASK:
-                booleans.add(st.target.name)  # (x < y) kept in a temporary: a boolean array
-            if k == WIDE or isinstance(st, ir.Reduce) and st.op == "sum" and k == MASK:
-                wide.add(st.target)
-        elif isinstance(st, ir.View) and st.source in wide:
-            wide.add(st.target)
-        elif isinstance(st, ir.Contract) and {st.left, st.right} & wide:
-            wide.add(st.target)
-    return wide
 
 
 def _scalar_names(module: Module, arrays: dict) -> set[str]:
