@@ -39,21 +39,20 @@ def kind_of(e, booleans, constants, wide) -> str:
                  all(s.name in constants for s in p.cond.free_symbols) else MASK for p in e.args}
         if len(e.args) == 2 and e.args[1].cond is sp.true and {e.args[0].expr, e.args[1].expr} == {0, 1}:
             return PY if conds <= {PY} else MASK  # printed (c) or ~(c)
-        if WIDE in kinds:
-            return WIDE
-        if TYPED in kinds:
-            return TYPED
-        return PY if conds <= {PY} and kinds <= {PY} else WIDE
+        return _array_kind(kinds) or (PY if conds <= {PY} and kinds <= {PY} else WIDE)
     kinds = {kind_of(a, booleans, constants, wide) for a in e.args}
-    if WIDE in kinds:
-        return WIDE
-    if TYPED in kinds:
-        return TYPED
+    if _array_kind(kinds):
+        return _array_kind(kinds)
     if kinds <= {PY}:
         return PY
     if isinstance(e, sp.Mul) and kinds == {MASK}:
         return MASK
     return WIDE  # 2.5*mask, 1 - mask, exp(mask): int64 or float64
+
+
+def _array_kind(kinds: set) -> str | None:
+    """An operand array decides: a wide one makes the result wide, else one of the inputs' dtype."""
+    return WIDE if WIDE in kinds else TYPED if TYPED in kinds else None
 
 
 def wide_temps(stmts, booleans: set[str], constants: set[str]) -> set:
