@@ -130,8 +130,6 @@ class _Program:
         # temporaries numpy computes wider than the inputs' float32: counts of masks (int64),
         # constants selected by a mask (np.where(c, 1.5, 2.5), 2.5*mask: float64)
         self.wide_temps: set = set()
-        self.masks: set = set()
-        self.all_stmts: list = []
         self.module, self.rename = module, rename
         self.constants = _python_scalar_names(module) | ({DOUT} if not module.out_dims else set())
 
@@ -158,9 +156,7 @@ class _Program:
         stmts, results = prepare_program(self.lowerer.program, self.printer.scalars)
         self.printer.booleans |= {st.target.name for st in stmts
                                   if isinstance(st, ir.Assign) and is_mask(st.expr)}
-        self.masks = set(self.printer.booleans)
-        self.wide_temps = wide_temps(stmts, self.masks, self.constants)
-        self.all_stmts = stmts
+        self.wide_temps = wide_temps(stmts, self.printer.booleans, self.constants)
         first = depends_on(stmts, results[:split])
         second = depends_on(stmts, results[split:]) - first
         b = _Part(self, [s for s in stmts if s.target in second], self.names[split:], results[split:])
@@ -192,7 +188,7 @@ class _Part:
         """The result reads a count (a sum of masks, int64), so it is cast to its input's dtype."""
         return bool(self.program.likes.get(name)) and name not in self.program.broadcast \
             and name not in self.program.cast \
-            and kind_of(result, self.program.masks, self.program.constants,
+            and kind_of(result, self.program.printer.booleans, self.program.constants,
                       self.program.wide_temps) == WIDE
 
     def _uses(self) -> Counter:
@@ -305,9 +301,7 @@ def _integer_valued(e: sp.Expr) -> bool:
 
 def _scalar_names(module: Module, arrays: dict) -> set[str]:
     """Names that hold Python scalars at run time (parameters, sizes, a scalar ``dout``)."""
-    names = {p.name for p in module.params} | {d for t in module.inputs for d in t.dims}
-    names |= {spec.name for spec in arrays.values() if spec.kind == "scalar"}
-    return names
+    return _python_scalar_names(module) | {spec.name for spec in arrays.values() if spec.kind == "scalar"}
 
 
 def _python_scalar_names(module: Module) -> set[str]:

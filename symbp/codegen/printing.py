@@ -69,10 +69,11 @@ class ArrayPrinter(NumPyPrinter):
         return all(s.name in self.scalars for s in expr.free_symbols)
 
     def _print(self, expr, **kwargs):
+        if isinstance(expr, sp.Function) and expr.args and expr.is_number and expr.is_finite:
+            return repr(float(expr))  # log(2): a Python float (np.log(2) is float64: it widens float32)
         text = super()._print(expr, **kwargs)
-        if (self.python_scalars is not None and isinstance(expr, sp.Function)
-                and all(s.name in self.python_scalars for s in expr.free_symbols)
-                and not _is_python_number(text)):
+        if (self.python_scalars is not None and isinstance(expr, sp.Function) and expr.free_symbols
+                and all(s.name in self.python_scalars for s in expr.free_symbols)):
             return f"float({text})"  # np.tanh(alpha): a float64 numpy scalar; float32 stays float32
         return text
 
@@ -152,8 +153,6 @@ class ArrayPrinter(NumPyPrinter):
 
     def _print_log(self, expr):
         arg = expr.args[0]
-        if arg.is_number:  # a Python float: np.log(2) is a float64 scalar, which widens float32
-            return repr(float(expr))
         if isinstance(arg, sp.Add) and 1 in arg.args:
             return f"np.log1p({self._print(arg - 1)})"
         return f"np.log({self._print(arg)})"
@@ -222,14 +221,6 @@ NUMPY_CALLS = {
 for _name, _template in NUMPY_CALLS.items():
     setattr(ArrayPrinter, f"_print_{_name}",
             lambda self, expr, t=_template: t.format(*[self._print(a) for a in expr.args]))
-
-def _is_python_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
 
 def _negative(term) -> bool:
     return term.could_extract_minus_sign() if not term.is_Number else term < 0
