@@ -380,3 +380,12 @@ def test_a_negated_mask_product_keeps_float32():
     dx, = f.backward(np.ones_like(out), cache)
     assert out.dtype == dx.dtype == np.float32
     np.testing.assert_array_equal(out, [0, 0, 0])
+
+
+def test_a_reduction_of_a_constant_body_is_a_number_times_the_count():
+    """softmax(sum(softmax(A), axis=-1)): the inner sum is 1, so a later reduction's body is a
+    Python number (``(2.718…).sum()`` raised AttributeError; hypothesis long profile)."""
+    d = symbp.derive(symbp.module("const", "softmax(sum(softmax(A), axis=-1))", shapes={"A": ("n", "n")}))
+    assert symbp.verify(d, seed=0).ok
+    out, cache = symbp.load(d).forward(np.eye(3))
+    np.testing.assert_allclose(out, np.full(3, 1 / 3))

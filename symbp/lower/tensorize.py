@@ -382,8 +382,8 @@ class Lowerer:
         """``np.sum`` (or ``np.max``) over the axes of ``names``; ``keepdims`` when only the last
         axis goes."""
         e, labels, leaves = node
-        if e == 0:  # a body the stabilised algebra cancelled (Σ e/Σ e - 1): nothing to reduce
-            return sp.S.Zero, (), {}
+        if e.is_number:  # a body the algebra made constant (Σ e/Σ e - 1, softmax of a sum of softmax)
+            return (e * sp.Mul(*counts) if op == "sum" else e), (), {}
         if any(self._is_flat(c) for c in counts):
             return self._emit(Reduce, (), expr=e, op=op), (), {}
         if len(leaves) == 1:  # one array: keep its own axis order, no view
